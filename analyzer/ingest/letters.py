@@ -1,0 +1,304 @@
+"""Read a folder of letter templates: .txt, .md, .docx, .pdf, .odt; template id = file stem.
+
+Metadata (title, department, version, valid_from, kenmerk) comes from YAML front matter in .txt
+and .md files, from the document properties of .docx/.odt/.pdf, and may also be given as
+``key: value`` lines in a docx's comments property. Template placeholders in any of the usual
+spellings (``{{ naam }}``, ``[NAAM]``, ``{naam}``, ``<<naam>>``) become one marker ``«naam»``, so
+later steps can leave them out of word counts and embeddings; Django/Jinja control tags
+(``{% if %}``) are removed.
+
+A file that cannot be read goes to the quarantine with the reason; the other letters go on.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+import yaml
+
+from analyzer.errors import InputError
+from analyzer.ingest.quarantine import Rejections
+
+LETTER_SUFFIXES = (".txt", ".md", ".docx", ".pdf", ".odt")
+IGNORED_NAMES = {"readme.md", "readme.txt", ".ds_store", "thumbs.db"}
+
+PLACEHOLDER_RE = re.compile(
+    r"\{\{\s*(?P<a>[^{}]{1,60}?)\s*\}\}"  # {{ naam }}
+    r"|\[(?P<b>[A-Za-z][A-Za-z0-9_ .-]{0,40})\]"  # [NAAM], [datum brief]
+    r"|<<\s*(?P<c>[^<>]{1,60}?)\s*>>"  # <<naam>>
+    r"|(?<![{\w])\{(?P<d>[A-Za-z_][A-Za-z0-9_ ]{0,40})\}(?!\})"  # {naam}
+)
+CONTROL_TAG_RE = re.compile(r"\{%.*?%\}|\{#.*?#\}", re.S)
+MARKER_RE = re.compile(r"«[^«»]+»")
+
+
+@dataclass
+class Letter:
+    template_id: str
+    source_path: str
+    format: str
+    text: str
+    title: str
+    department: str | None = None
+    version: str | None = None
+    valid_from: dt.date | None = None
+    kenmerk: str | None = None
+    extra: dict = field(default_factory=dict)
+
+    @property
+    def content_hash(self) -> str:
+        return hashlib.sha256(self.text.encode()).hexdigest()
+
+
+@dataclass
+class LetterBatch:
+    source: Path
+    rows_in: int
+    letters: list[Letter]
+    rejected: Rejections
+
+    def letters_frame(self) -> pd.DataFrame:
+        rows = [
+            {
+                "template_id": letter.template_id,
+                "title": letter.title,
+                "department": letter.department,
+                "version": letter.version,
+                "valid_from": letter.valid_from,
+                "kenmerk": letter.kenmerk,
+                "source_path": letter.source_path,
+                "format": letter.format,
+                "text": letter.text,
+                "content_hash": letter.content_hash,
+            }
+            for letter in self.letters
+        ]
+        return pd.DataFrame(rows)
+
+    def paragraphs_frame(self) -> pd.DataFrame:
+        rows = []
+        for letter in self.letters:
+            for no, (start, end, text) in enumerate(split_paragraphs(letter.text), start=1):
+                rows.append(
+                    {
+                        "template_id": letter.template_id,
+                        "paragraph_no": no,
+                        "start_char": start,
+                        "end_char": end,
+                        "text": text,
+                    }
+                )
+        return pd.DataFrame(rows, columns=["template_id", "paragraph_no", "start_char", "end_char", "text"])
+
+
+def normalise_placeholders(text: str) -> str:
+    """Replace template placeholders by «name» markers and drop template control tags."""
+    text = CONTROL_TAG_RE.sub("", text)
+
+    def marker(match: re.Match[str]) -> str:
+        name = next(g for g in match.groups() if g is not None)
+        name = re.sub(r"[^\w]+", "_", name.strip().lower()).strip("_")
+        return f"«{name}»"
+
+    return PLACEHOLDER_RE.sub(marker, text)
+
+
+def clean_text(text: str) -> str:
+    """Normalise line endings and spaces, keep paragraph breaks, mark placeholders."""
+    text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\u00a0", " ")
+    text = normalise_placeholders(text)
+    lines = [re.sub(r"[ \t]+", " ", line).strip() for line in text.split("\n")]
+    text = "\n".join(lines)
+    return re.sub(r"\n{3,}", "\n\n", text).strip()
+
+
+def split_paragraphs(text: str) -> list[tuple[int, int, str]]:
+    """(start, end, text) of each blank-line separated paragraph; hard line wraps joined."""
+    out = []
+    for match in re.finditer(r"[^\n](?:.|\n(?!\s*\n))*", text):
+        chunk = match.group(0).strip()
+        if chunk:
+            out.append((match.start(), match.end(), re.sub(r"\s*\n\s*", " ", chunk)))
+    return out
+
+
+def strip_markers(text: str) -> str:
+    """Text without «placeholder» markers (for word counts and embeddings)."""
+    return re.sub(r"\s{2,}", " ", MARKER_RE.sub(" ", text)).strip()
+
+
+def read_letters(folder: str | Path) -> LetterBatch:
+    """Read every letter file in a folder (not recursive)."""
+    folder = Path(folder)
+    if not folder.is_dir():
+        raise InputError(f"{folder}: brievenmap niet gevonden")
+    rejected = Rejections("letters", folder)
+    letters: list[Letter] = []
+    files = sorted(
+        p
+        for p in folder.iterdir()
+        if p.is_file() and p.name.lower() not in IGNORED_NAMES and not p.name.startswith((".", "~$"))
+    )
+    seen: dict[str, str] = {}
+    for path in files:
+        template_id = path.stem
+        if path.suffix.lower() not in LETTER_SUFFIXES:
+            rejected.add(
+                None,
+                None,
+                f"{path.name}: bestandstype {path.suffix or '(geen)'} wordt niet "
+                f"ondersteund (wel: {', '.join(LETTER_SUFFIXES)})",
+                {"file": path.name},
+            )
+            continue
+        if template_id in seen:
+            rejected.add(
+                None,
+                "template_id",
+                f"{path.name}: sjabloon '{template_id}' bestaat al als {seen[template_id]}",
+                {"file": path.name},
+            )
+            continue
+        try:
+            letter = read_letter(path)
+        except InputError as exc:
+            rejected.add(None, None, str(exc), {"file": path.name})
+            continue
+        seen[template_id] = path.name
+        letters.append(letter)
+    if not letters and not len(rejected):
+        raise InputError(f"{folder}: geen brieven gevonden (verwacht {', '.join(LETTER_SUFFIXES)})")
+    return LetterBatch(folder, len(files), letters, rejected)
+
+
+def read_letter(path: Path) -> Letter:
+    """Read one letter file; raises InputError with the file name when it cannot be read."""
+    suffix = path.suffix.lower()
+    try:
+        if suffix in (".txt", ".md"):
+            meta, body = _split_front_matter(path, _read_text(path))
+        elif suffix == ".docx":
+            meta, body = _read_docx(path)
+        elif suffix == ".pdf":
+            meta, body = _read_pdf(path)
+        elif suffix == ".odt":
+            meta, body = _read_odt(path)
+        else:
+            raise InputError(f"{path}: bestandstype {suffix} wordt niet ondersteund")
+    except InputError:
+        raise
+    except Exception as exc:  # noqa: BLE001 — any parser failure is a bad file, named as such
+        raise InputError(f"{path.name}: kan niet gelezen worden ({type(exc).__name__}: {exc})") from None
+    text = clean_text(body)
+    if not text:
+        raise InputError(f"{path.name}: bevat geen tekst")
+    return _letter(path, meta, text)
+
+
+def _letter(path: Path, meta: dict, text: str) -> Letter:
+    meta = {str(k).strip().lower(): v for k, v in meta.items() if v not in (None, "")}
+    title = str(meta.pop("title", "") or "").strip() or _first_line(text) or path.stem
+    valid_from = meta.pop("valid_from", None)
+    if valid_from is not None and not isinstance(valid_from, dt.date):
+        parsed = pd.to_datetime(str(valid_from), dayfirst=True, errors="coerce")
+        if pd.isna(parsed):
+            raise InputError(f"{path.name}: valid_from '{valid_from}' is geen datum")
+        valid_from = parsed.date()
+    if isinstance(valid_from, dt.datetime):
+        valid_from = valid_from.date()
+    opt = lambda key: None if meta.get(key) is None else str(meta.pop(key)).strip()  # noqa: E731
+    return Letter(
+        template_id=path.stem,
+        source_path=str(path),
+        format=path.suffix.lower().lstrip("."),
+        text=text,
+        title=title,
+        department=opt("department"),
+        version=opt("version"),
+        valid_from=valid_from,
+        kenmerk=opt("kenmerk"),
+        extra={k: str(v) for k, v in meta.items()},
+    )
+
+
+def _first_line(text: str) -> str:
+    line = text.split("\n", 1)[0].strip().lstrip("#").strip()
+    return line[:120]
+
+
+def _read_text(path: Path) -> str:
+    data = path.read_bytes()
+    if b"\x00" in data[:4096]:
+        raise InputError(f"{path.name}: dit is geen tekstbestand (binaire inhoud)")
+    for encoding in ("utf-8-sig", "cp1252"):
+        try:
+            return data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    raise InputError(f"{path.name}: onbekende tekenset")
+
+
+def _split_front_matter(path: Path, text: str) -> tuple[dict, str]:
+    match = re.match(r"\A---[ \t]*\r?\n(.*?)\r?\n---[ \t]*(?:\r?\n|\Z)", text, re.S)
+    if not match:
+        return {}, text
+    try:
+        meta = yaml.safe_load(match.group(1)) or {}
+    except yaml.YAMLError as exc:
+        raise InputError(f"{path.name}: front matter is geen geldige YAML ({exc.__class__.__name__})") from None
+    if not isinstance(meta, dict):
+        raise InputError(f"{path.name}: front matter moet sleutel: waarde regels bevatten")
+    return meta, text[match.end() :]
+
+
+def _read_docx(path: Path) -> tuple[dict, str]:
+    import docx
+
+    document = docx.Document(str(path))
+    props = document.core_properties
+    meta: dict = {"title": props.title, "department": props.category or props.subject, "version": props.version or None}
+    for line in (props.comments or "").splitlines():
+        if ":" in line:
+            key, value = line.split(":", 1)
+            meta[key.strip().lower()] = value.strip()
+    paragraphs = [p.text for p in document.paragraphs]
+    for table in document.tables:
+        for row in table.rows:
+            paragraphs.append(" | ".join(cell.text for cell in row.cells))
+    return meta, "\n\n".join(p for p in paragraphs if p.strip())
+
+
+def _read_pdf(path: Path) -> tuple[dict, str]:
+    from pypdf import PdfReader
+
+    reader = PdfReader(str(path))
+    if reader.is_encrypted:
+        raise InputError(f"{path.name}: PDF is beveiligd met een wachtwoord")
+    info = reader.metadata or {}
+    meta = {"title": info.get("/Title"), "department": info.get("/Subject")}
+    pages = [page.extract_text() or "" for page in reader.pages]
+    text = "\n\n".join(pages)
+    if not text.strip():
+        raise InputError(f"{path.name}: PDF bevat geen tekst (gescand document? OCR wordt niet ondersteund)")
+    return meta, text
+
+
+def _read_odt(path: Path) -> tuple[dict, str]:
+    from odf import teletype
+    from odf import text as odftext
+    from odf.opendocument import load
+
+    document = load(str(path))
+    paragraphs = [teletype.extractText(p) for p in document.getElementsByType(odftext.P)]
+    meta: dict = {}
+    for node in document.meta.childNodes:
+        if node.qname[1] == "title":
+            meta["title"] = teletype.extractText(node)
+        elif node.qname[1] == "subject":
+            meta["department"] = teletype.extractText(node)
+    return meta, "\n\n".join(p for p in paragraphs if p.strip())

@@ -1,0 +1,187 @@
+"""The analysis run: ingest letters, mailings and calls, pseudonymise, store, embed.
+
+Each input file is written in its own transaction together with its quarantined rows, so counts
+always reconcile: for every file, rows in = accepted + quarantined. Re-running on the same files
+adds nothing: calls already stored with the same content are counted as accepted but not new.
+Later analysis steps (topics, spikes, links, readability) hang off :func:`analyze` as they land.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+from collections.abc import Callable, Sequence
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+import pandas as pd
+
+from analyzer.embed import CachedEmbedder, Embedder, get_embedder
+from analyzer.ingest.calls import CallBatch, read_calls
+from analyzer.ingest.letters import read_letters, strip_markers
+from analyzer.ingest.mailings import read_mailings
+from analyzer.settings import Settings
+from analyzer.store import Store
+
+log = logging.getLogger(__name__)
+
+Pseudonymise = Callable[[Sequence[str]], list[str]]
+
+
+@dataclass
+class FileCounts:
+    """What happened to the rows of one input."""
+
+    kind: str
+    source: str
+    rows_in: int
+    accepted: int
+    quarantined: int
+    new: int = 0
+    already_present: int = 0
+    notes: list[str] = field(default_factory=list)
+
+    def reconciles(self) -> bool:
+        return self.rows_in == self.accepted + self.quarantined
+
+
+@dataclass
+class AnalysisSummary:
+    run_id: int
+    files: list[FileCounts]
+    embedded: int = 0
+    embeddings_cached: int = 0
+
+    def as_dict(self) -> dict:
+        return asdict(self)
+
+
+def default_pseudonymiser(settings: Settings, show_progress: bool) -> Pseudonymise:
+    from analyzer.privacy import Pseudonymiser
+
+    p = Pseudonymiser(use_deduce=settings.use_deduce)
+    return lambda texts: p.pseudonymise_many(texts, show_progress=show_progress)
+
+
+def analyze(
+    store: Store,
+    calls: Sequence[str | Path],
+    letters_dir: str | Path,
+    mailings: str | Path | None,
+    settings: Settings,
+    *,
+    embedder: Embedder | None = None,
+    pseudonymise: Pseudonymise | None = None,
+    progress: bool = True,
+) -> AnalysisSummary:
+    """Run every step that exists on the given inputs and record the run in the store."""
+    run_id = store.start_run("analyze", asdict(settings))
+    summary = AnalysisSummary(run_id, [])
+    try:
+        pseudonymise = pseudonymise or default_pseudonymiser(settings, progress)
+        summary.files.append(ingest_letters(store, letters_dir, run_id))
+        if mailings is not None:
+            summary.files.append(ingest_mailings(store, mailings, settings, run_id))
+        for path in calls:
+            summary.files.append(ingest_calls(store, path, settings, run_id, pseudonymise))
+        embedder = embedder or get_embedder(settings.embedding_model)
+        summary.embedded, summary.embeddings_cached = embed_store(
+            store, embedder, settings.embedding_batch_size, progress
+        )
+    except BaseException as exc:
+        store.finish_run(run_id, "failed", {"error": f"{type(exc).__name__}: {exc}", **summary.as_dict()})
+        raise
+    store.finish_run(run_id, "completed", summary.as_dict())
+    return summary
+
+
+def ingest_letters(store: Store, folder: str | Path, run_id: int) -> FileCounts:
+    batch = read_letters(folder)
+    with store.transaction():
+        if batch.letters:
+            store.upsert_letters(batch.letters_frame(), batch.paragraphs_frame(), run_id)
+        store.add_quarantine(batch.rejected.frame(), run_id)
+    counts = FileCounts("letters", str(folder), batch.rows_in, len(batch.letters), len(batch.rejected))
+    counts.new = counts.accepted
+    return counts
+
+
+def ingest_mailings(store: Store, path: str | Path, settings: Settings, run_id: int) -> FileCounts:
+    known = set(store.con.execute("SELECT template_id FROM letters").df()["template_id"])
+    batch = read_mailings(path, known, settings.column_mapping)
+    with store.transaction():
+        store.upsert_mailings(batch.per_day(), str(path), run_id)
+        store.add_quarantine(batch.rejected.frame(), run_id)
+    counts = FileCounts("mailings", str(path), batch.rows_in, len(batch.accepted), len(batch.rejected))
+    counts.new = counts.accepted
+    if batch.unknown_templates:
+        counts.notes.append("sjablonen in verzendlog maar niet in de brievenmap: " + ", ".join(batch.unknown_templates))
+    return counts
+
+
+def row_hashes(batch: CallBatch, salt: str) -> pd.Series:
+    """Salted hash of each accepted row's original content, to recognise a re-ingested call."""
+    parts = batch.accepted[["call_id", "timestamp", "text", "channel", "duration_s", "reason", "agent"]]
+    as_text = parts.apply(lambda col: col.map(lambda v: "" if pd.isna(v) else str(v)))
+    joined = as_text.agg("\x1f".join, axis=1)
+    return joined.map(lambda s: hashlib.sha256(f"{salt}\x00{s}".encode()).hexdigest())
+
+
+def ingest_calls(
+    store: Store, path: str | Path, settings: Settings, run_id: int, pseudonymise: Pseudonymise
+) -> FileCounts:
+    batch = read_calls(path, settings.column_mapping)
+    accepted = batch.accepted.copy()
+    accepted["row_hash"] = row_hashes(batch, store.meta("hash_salt") or "")
+    existing = store.existing_calls(accepted["call_id"].tolist()).set_index("call_id")
+    known = accepted["call_id"].isin(existing.index)
+    same = known & accepted["row_hash"].eq(accepted["call_id"].map(existing["row_hash"]).fillna(""))
+    conflict = known & ~same
+    for _, row in accepted[conflict].iterrows():
+        batch.rejected.add(
+            int(row["source_row"]),
+            "call_id",
+            f"call_id '{row['call_id']}' bestaat al met andere inhoud (uit {existing.loc[row['call_id'], 'source_file']})",
+            {k: "" if pd.isna(v) else str(v) for k, v in row.drop(["row_hash", "source_row"]).items()},
+        )
+    new = accepted[~known].copy()
+    new["text"] = pseudonymise(new["text"].tolist())
+    reasons = new["reason"].fillna("")
+    new["reason"] = pd.Series(pseudonymise(reasons.tolist()), index=new.index).mask(reasons.eq(""))
+    new["source_file"] = str(path)
+    rejected = _pseudonymise_raw(batch.rejected.frame(), pseudonymise)
+    with store.transaction():
+        store.insert_calls(new, run_id)
+        store.add_quarantine(rejected, run_id)
+    counts = FileCounts(
+        "calls",
+        str(path),
+        batch.rows_in,
+        int(len(accepted) - conflict.sum()),
+        len(rejected),
+        new=len(new),
+        already_present=int(same.sum()),
+    )
+    assert counts.reconciles(), counts
+    return counts
+
+
+def _pseudonymise_raw(rejected: pd.DataFrame, pseudonymise: Pseudonymise) -> pd.DataFrame:
+    """Quarantined rows keep their values for review, but never personal data."""
+    if rejected.empty:
+        return rejected
+    cells = [(i, k, v) for i, raw in enumerate(rejected["raw"]) for k, v in raw.items() if v]
+    cleaned = pseudonymise([v for _, _, v in cells])
+    raws = [dict(r) for r in rejected["raw"]]
+    for (i, k, _), value in zip(cells, cleaned, strict=True):
+        raws[i][k] = value
+    return rejected.assign(raw=raws)
+
+
+def embed_store(store: Store, embedder: Embedder, batch_size: int, progress: bool) -> tuple[int, int]:
+    """Make sure every stored call and letter paragraph has a cached embedding."""
+    calls = store.con.execute("SELECT text FROM calls").df()["text"].tolist()
+    paragraphs = store.con.execute("SELECT text FROM letter_paragraphs").df()["text"].tolist()
+    texts = calls + [strip_markers(t) for t in paragraphs]
+    cached = CachedEmbedder(embedder, store)
+    return cached.ensure(texts, batch_size=batch_size, show_progress=progress)

@@ -1,0 +1,119 @@
+"""Column names of the three inputs and the parsers that validate their values.
+
+The parsers are vectorised over a pandas Series of strings (as read from the file) and return the
+parsed values plus a boolean mask of the rows that failed, so the ingest code can quarantine
+exactly those rows with a reason.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+CALL_REQUIRED = ("call_id", "timestamp", "text")
+CALL_OPTIONAL = ("channel", "duration_s", "reason", "agent")
+CALL_COLUMNS = CALL_REQUIRED + CALL_OPTIONAL
+
+MAILING_REQUIRED = ("template_id", "sent_date", "count")
+MAILING_COLUMNS = MAILING_REQUIRED
+
+LETTER_META = ("title", "department", "version", "valid_from", "kenmerk")
+
+# Timestamps before this are typing or export errors (Excel's 1900 epoch and the like).
+EARLIEST_TIMESTAMP = pd.Timestamp("1990-01-01")
+
+# Day-first formats as Dutch exports and Dutch Excel write them; ISO 8601 is tried first.
+DUTCH_DATETIME_FORMATS = (
+    "%d-%m-%Y %H:%M:%S",
+    "%d-%m-%Y %H:%M",
+    "%d-%m-%Y %H.%M",
+    "%d-%m-%Y",
+    "%d/%m/%Y %H:%M:%S",
+    "%d/%m/%Y %H:%M",
+    "%d/%m/%Y",
+    "%d.%m.%Y %H:%M",
+    "%d.%m.%Y",
+    "%d-%m-%y %H:%M",
+    "%d-%m-%y",
+)
+
+
+@dataclass(frozen=True)
+class Parsed:
+    """Parsed values and the mask of rows whose value could not be parsed."""
+
+    values: pd.Series
+    failed: np.ndarray
+
+
+def parse_timestamps(raw: pd.Series) -> Parsed:
+    """Parse ISO and Dutch day-first timestamps; timezone-aware values become Amsterdam time.
+
+    Values that already are datetimes (from XLSX cells) pass through.
+    """
+    text = raw.astype("string").str.strip()
+    result = pd.Series(pd.NaT, index=raw.index, dtype="datetime64[ns]")
+    native = raw.map(lambda v: isinstance(v, pd.Timestamp) or hasattr(v, "isoformat"))
+    if native.any():
+        result[native] = pd.to_datetime(raw[native], errors="coerce")
+    todo = (~native) & text.notna() & (text != "")
+    iso = text[todo].str.match(r"^\d{4}-\d{2}-\d{2}")
+    if iso.any():
+        idx = iso[iso].index
+        parsed = pd.to_datetime(text[idx], format="ISO8601", errors="coerce", utc=True)
+        result[idx] = parsed.dt.tz_convert("Europe/Amsterdam").dt.tz_localize(None)
+        # Naive ISO values were read as UTC above; take them back literally.
+        naive = ~text[idx].str.contains(r"(?:Z|[+-]\d{2}:?\d{2})$", regex=True)
+        if naive.any():
+            nidx = naive[naive].index
+            result[nidx] = pd.to_datetime(text[nidx], format="ISO8601", errors="coerce")
+    for fmt in DUTCH_DATETIME_FORMATS:
+        pending = todo & result.isna()
+        if not pending.any():
+            break
+        result[pending] = pd.to_datetime(text[pending], format=fmt, errors="coerce")
+    failed = (result.isna() | (result < EARLIEST_TIMESTAMP)).to_numpy()
+    return Parsed(result, failed)
+
+
+_THOUSANDS = re.compile(r"(?<=\d)[.\s](?=\d{3}(?:\D|$))")
+
+
+def parse_numbers(raw: pd.Series, *, integer: bool = False, allow_empty: bool = True) -> Parsed:
+    """Parse numbers written the Dutch way ("1.250", "12,5") or the English way ("12.5").
+
+    A dot followed by exactly three digits is read as a thousands separator; a comma as the
+    decimal sign. Empty values are NaN and fail only when ``allow_empty`` is false.
+    """
+    values = []
+    failed = np.zeros(len(raw), dtype=bool)
+    for i, value in enumerate(raw.tolist()):
+        if value is None or (isinstance(value, float) and np.isnan(value)) or str(value).strip() == "":
+            values.append(np.nan)
+            failed[i] = not allow_empty
+            continue
+        if isinstance(value, (int, float)) and not isinstance(value, bool):
+            number = float(value)
+        else:
+            s = _THOUSANDS.sub("", str(value).strip()).replace(",", ".")
+            try:
+                number = float(s)
+            except ValueError:
+                values.append(np.nan)
+                failed[i] = True
+                continue
+        if number < 0 or not np.isfinite(number) or (integer and number != int(number)):
+            values.append(np.nan)
+            failed[i] = True
+            continue
+        values.append(number)
+    return Parsed(pd.Series(values, index=raw.index, dtype="float64"), failed)
+
+
+def clean_strings(raw: pd.Series) -> pd.Series:
+    """Strip strings; empty and missing values become <NA>."""
+    s = raw.astype("string").str.strip()
+    return s.mask(s == "")

@@ -1,0 +1,325 @@
+"""The DuckDB store: one file holding everything an analysis produced.
+
+The schema is versioned: ``meta.schema_version`` records the last migration applied, and
+opening a store applies the missing ones in order. Writes go through :meth:`Store.transaction`,
+so a run that dies half-way leaves the previous state intact and readable.
+
+Only pseudonymised call text is ever written here (see analyzer.privacy).
+"""
+
+from __future__ import annotations
+
+import json
+import secrets
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+
+import duckdb
+import numpy as np
+import pandas as pd
+
+from analyzer.errors import InputError
+
+MIGRATIONS: list[str] = [
+    # 1: the foundation tables.
+    """
+    CREATE TABLE IF NOT EXISTS meta (key VARCHAR PRIMARY KEY, value VARCHAR);
+    CREATE SEQUENCE IF NOT EXISTS run_ids START 1;
+    CREATE TABLE IF NOT EXISTS runs (
+        run_id INTEGER PRIMARY KEY DEFAULT nextval('run_ids'),
+        command VARCHAR, started_at TIMESTAMP, finished_at TIMESTAMP,
+        status VARCHAR, settings_json VARCHAR, summary_json VARCHAR);
+    CREATE TABLE IF NOT EXISTS calls (
+        call_id VARCHAR PRIMARY KEY, "timestamp" TIMESTAMP NOT NULL, text VARCHAR NOT NULL,
+        channel VARCHAR, duration_s DOUBLE, reason VARCHAR, agent VARCHAR,
+        source_file VARCHAR, source_row INTEGER, row_hash VARCHAR, run_id INTEGER);
+    CREATE TABLE IF NOT EXISTS letters (
+        template_id VARCHAR PRIMARY KEY, title VARCHAR, department VARCHAR, version VARCHAR,
+        valid_from DATE, kenmerk VARCHAR, source_path VARCHAR, format VARCHAR, text VARCHAR,
+        content_hash VARCHAR, run_id INTEGER);
+    CREATE TABLE IF NOT EXISTS letter_paragraphs (
+        template_id VARCHAR, paragraph_no INTEGER, start_char INTEGER, end_char INTEGER,
+        text VARCHAR, PRIMARY KEY (template_id, paragraph_no));
+    CREATE TABLE IF NOT EXISTS mailings (
+        template_id VARCHAR, sent_date DATE, count BIGINT, source_file VARCHAR,
+        source_row INTEGER, run_id INTEGER, PRIMARY KEY (template_id, sent_date));
+    CREATE SEQUENCE IF NOT EXISTS quarantine_ids START 1;
+    CREATE TABLE IF NOT EXISTS quarantine (
+        id INTEGER PRIMARY KEY DEFAULT nextval('quarantine_ids'), run_id INTEGER, kind VARCHAR,
+        source_file VARCHAR, source_row INTEGER, column_name VARCHAR, reason VARCHAR,
+        raw_json VARCHAR, fingerprint VARCHAR UNIQUE);
+    CREATE TABLE IF NOT EXISTS embeddings (
+        key VARCHAR, model_id VARCHAR, dim INTEGER, vector BLOB, PRIMARY KEY (key, model_id));
+    """,
+]
+SCHEMA_VERSION = len(MIGRATIONS)
+
+
+class Store:
+    """A DuckDB file with the analyzer's schema."""
+
+    def __init__(self, path: str | Path = "analysis.duckdb", read_only: bool = False) -> None:
+        self.path = Path(path)
+        if read_only and not self.path.is_file():
+            raise InputError(f"{self.path}: database niet gevonden (voer eerst 'analyzer analyze' uit)")
+        try:
+            self.con = duckdb.connect(str(self.path), read_only=read_only)
+        except duckdb.IOException as exc:
+            raise InputError(f"{self.path}: database kan niet geopend worden ({exc})") from None
+        self._in_transaction = False
+        if not read_only:
+            self.migrate()
+        elif self.schema_version() != SCHEMA_VERSION:
+            raise InputError(
+                f"{self.path}: database heeft schemaversie {self.schema_version()}, "
+                f"deze versie van analyzer verwacht {SCHEMA_VERSION}; open hem één keer zonder alleen-lezen"
+            )
+
+    # ----------------------------------------------------------------- lifecycle
+
+    def close(self) -> None:
+        self.con.close()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    @contextmanager
+    def transaction(self) -> Iterator[duckdb.DuckDBPyConnection]:
+        """All writes inside happen or none do. Nested use joins the outer transaction."""
+        if self._in_transaction:
+            yield self.con
+            return
+        self.con.execute("BEGIN TRANSACTION")
+        self._in_transaction = True
+        try:
+            yield self.con
+        except BaseException:
+            self.con.execute("ROLLBACK")
+            raise
+        else:
+            self.con.execute("COMMIT")
+        finally:
+            self._in_transaction = False
+
+    def schema_version(self) -> int:
+        exists = self.con.execute(
+            "SELECT count(*) FROM information_schema.tables WHERE table_name = 'meta'"
+        ).fetchall()[0][0]
+        if not exists:
+            return 0
+        rows = self.con.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchall()
+        return int(rows[0][0]) if rows else 0
+
+    def migrate(self) -> None:
+        current = self.schema_version()
+        if current > SCHEMA_VERSION:
+            raise InputError(f"{self.path}: database is gemaakt door een nieuwere versie van analyzer")
+        for version in range(current + 1, SCHEMA_VERSION + 1):
+            with self.transaction() as con:
+                con.execute(MIGRATIONS[version - 1])
+                con.execute("INSERT OR REPLACE INTO meta VALUES ('schema_version', ?)", [str(version)])
+        with self.transaction() as con:
+            if con.execute("SELECT count(*) FROM meta WHERE key = 'hash_salt'").fetchall()[0][0] == 0:
+                con.execute("INSERT INTO meta VALUES ('hash_salt', ?)", [secrets.token_hex(16)])
+
+    def meta(self, key: str) -> str | None:
+        rows = self.con.execute("SELECT value FROM meta WHERE key = ?", [key]).fetchall()
+        return rows[0][0] if rows else None
+
+    # ----------------------------------------------------------------- runs
+
+    def start_run(self, command: str, settings: dict) -> int:
+        with self.transaction() as con:
+            row = con.execute(
+                "INSERT INTO runs (command, started_at, status, settings_json) "
+                "VALUES (?, now()::TIMESTAMP, 'running', ?) RETURNING run_id",
+                [command, json.dumps(settings, default=str)],
+            ).fetchall()
+        return int(row[0][0])
+
+    def finish_run(self, run_id: int, status: str, summary: dict) -> None:
+        with self.transaction() as con:
+            con.execute(
+                "UPDATE runs SET finished_at = now()::TIMESTAMP, status = ?, summary_json = ? WHERE run_id = ?",
+                [status, json.dumps(summary, default=str), run_id],
+            )
+
+    # ----------------------------------------------------------------- writes
+
+    def existing_calls(self, call_ids: Sequence[str]) -> pd.DataFrame:
+        """call_id, row_hash, source_file of the given ids that are already stored."""
+        ids = pd.DataFrame({"call_id": list(call_ids)})
+        self.con.register("_ids", ids)
+        try:
+            return self.con.execute(
+                "SELECT c.call_id, c.row_hash, c.source_file FROM calls c JOIN _ids USING (call_id)"
+            ).df()
+        finally:
+            self.con.unregister("_ids")
+
+    def insert_calls(self, calls: pd.DataFrame, run_id: int) -> int:
+        frame = calls.assign(run_id=run_id)
+        with self.transaction() as con:
+            con.register("_calls", frame)
+            try:
+                con.execute(
+                    'INSERT INTO calls (call_id, "timestamp", text, channel, duration_s, reason, agent, '
+                    "source_file, source_row, row_hash, run_id) "
+                    'SELECT call_id, "timestamp", text, channel, duration_s, reason, agent, source_file, '
+                    "source_row, row_hash, run_id FROM _calls"
+                )
+            finally:
+                con.unregister("_calls")
+        return len(frame)
+
+    def upsert_letters(self, letters: pd.DataFrame, paragraphs: pd.DataFrame, run_id: int) -> None:
+        with self.transaction() as con:
+            con.register("_letters", letters.assign(run_id=run_id))
+            con.register("_paras", paragraphs)
+            try:
+                con.execute("DELETE FROM letter_paragraphs WHERE template_id IN (SELECT template_id FROM _letters)")
+                con.execute("DELETE FROM letters WHERE template_id IN (SELECT template_id FROM _letters)")
+                con.execute(
+                    "INSERT INTO letters SELECT template_id, title, department, version, valid_from, kenmerk, "
+                    "source_path, format, text, content_hash, run_id FROM _letters"
+                )
+                con.execute(
+                    "INSERT INTO letter_paragraphs SELECT template_id, paragraph_no, start_char, end_char, text "
+                    "FROM _paras"
+                )
+            finally:
+                con.unregister("_letters")
+                con.unregister("_paras")
+
+    def upsert_mailings(self, mailings: pd.DataFrame, source_file: str, run_id: int) -> None:
+        frame = mailings.assign(source_file=source_file, run_id=run_id)
+        with self.transaction() as con:
+            con.register("_mail", frame)
+            try:
+                con.execute(
+                    "INSERT OR REPLACE INTO mailings SELECT template_id, sent_date::DATE, count, source_file, "
+                    "source_row, run_id FROM _mail"
+                )
+            finally:
+                con.unregister("_mail")
+
+    def add_quarantine(self, rows: pd.DataFrame, run_id: int) -> int:
+        """Store rejected rows; a row already quarantined before (same file, row, reason) is not repeated."""
+        if rows.empty:
+            return 0
+        frame = rows.copy()
+        frame["raw_json"] = frame["raw"].map(lambda r: json.dumps(r, ensure_ascii=False, sort_keys=True))
+        frame["fingerprint"] = (
+            frame["kind"]
+            + "|"
+            + frame["source_file"]
+            + "|"
+            + frame["source_row"].astype(str)
+            + "|"
+            + frame["column_name"].fillna("")
+            + "|"
+            + frame["reason"]
+        )
+        frame["source_row"] = frame["source_row"].astype("Int64")
+        frame = frame.drop_duplicates("fingerprint").assign(run_id=run_id)
+        with self.transaction() as con:
+            con.register(
+                "_q",
+                frame[
+                    ["kind", "source_file", "source_row", "column_name", "reason", "raw_json", "fingerprint", "run_id"]
+                ],
+            )
+            try:
+                before = con.execute("SELECT count(*) FROM quarantine").fetchall()[0][0]
+                con.execute(
+                    "INSERT INTO quarantine (run_id, kind, source_file, source_row, column_name, reason, "
+                    "raw_json, fingerprint) SELECT run_id, kind, source_file, source_row, column_name, reason, "
+                    "raw_json, fingerprint FROM _q WHERE fingerprint NOT IN (SELECT fingerprint FROM quarantine)"
+                )
+                after = con.execute("SELECT count(*) FROM quarantine").fetchall()[0][0]
+            finally:
+                con.unregister("_q")
+        return int(after - before)
+
+    # ----------------------------------------------------------------- embeddings
+
+    def get_embeddings(self, keys: Sequence[str], model_id: str) -> dict[str, np.ndarray]:
+        if not keys:
+            return {}
+        self.con.register("_keys", pd.DataFrame({"key": list(keys)}))
+        try:
+            rows = self.con.execute(
+                "SELECT e.key, e.vector FROM embeddings e JOIN _keys USING (key) WHERE e.model_id = ?",
+                [model_id],
+            ).fetchall()
+        finally:
+            self.con.unregister("_keys")
+        return {key: np.frombuffer(blob, dtype=np.float32) for key, blob in rows}
+
+    def missing_embeddings(self, keys: Sequence[str], model_id: str) -> list[str]:
+        """The keys (in the given order) that have no vector for this model yet."""
+        if not keys:
+            return []
+        self.con.register("_keys", pd.DataFrame({"key": list(keys), "pos": range(len(keys))}))
+        try:
+            rows = self.con.execute(
+                "SELECT k.key FROM _keys k ANTI JOIN (SELECT key FROM embeddings WHERE model_id = ?) e "
+                "USING (key) ORDER BY k.pos",
+                [model_id],
+            ).fetchall()
+        finally:
+            self.con.unregister("_keys")
+        return [r[0] for r in rows]
+
+    def put_embeddings(self, vectors: dict[str, np.ndarray], model_id: str) -> None:
+        if not vectors:
+            return
+        frame = pd.DataFrame(
+            {
+                "key": list(vectors),
+                "model_id": model_id,
+                "dim": [len(v) for v in vectors.values()],
+                "vector": [np.asarray(v, dtype=np.float32).tobytes() for v in vectors.values()],
+            }
+        )
+        with self.transaction() as con:
+            con.register("_emb", frame)
+            try:
+                con.execute("INSERT OR IGNORE INTO embeddings SELECT key, model_id, dim, vector FROM _emb")
+            finally:
+                con.unregister("_emb")
+
+    # ----------------------------------------------------------------- reads
+
+    def table(self, name: str) -> pd.DataFrame:
+        if name not in {"calls", "letters", "letter_paragraphs", "mailings", "quarantine", "runs"}:
+            raise ValueError(name)
+        return self.con.execute(f"SELECT * FROM {name}").df()  # noqa: S608 — name is whitelisted
+
+    def count(self, name: str) -> int:
+        return int(self.con.execute(f"SELECT count(*) FROM {name}").fetchall()[0][0])  # noqa: S608
+
+    def quarantine(self) -> pd.DataFrame:
+        return self.con.execute(
+            "SELECT id, run_id, kind, source_file, source_row, column_name, reason, raw_json "
+            "FROM quarantine ORDER BY id"
+        ).df()
+
+    def letter_summary(self) -> pd.DataFrame:
+        """Letters with their mailing totals (the ranking until attribution exists)."""
+        return self.con.execute(
+            """
+            SELECT l.template_id, l.title, l.department, l.version,
+                   coalesce(sum(m.count), 0)::BIGINT AS letters_sent,
+                   count(m.sent_date)::INTEGER AS mailings,
+                   min(m.sent_date) AS first_sent, max(m.sent_date) AS last_sent,
+                   (SELECT count(*) FROM letter_paragraphs p WHERE p.template_id = l.template_id)::INTEGER
+                       AS paragraphs
+            FROM letters l LEFT JOIN mailings m USING (template_id)
+            GROUP BY ALL ORDER BY letters_sent DESC, l.template_id
+            """
+        ).df()

@@ -1,0 +1,8 @@
+#!/usr/bin/env bash
+# README's test command: set up .venv if needed, lint, run the whole test suite.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bash scripts/setup.sh
+export HF_HUB_OFFLINE=1 TRANSFORMERS_OFFLINE=1
+.venv/bin/ruff check analyzer tests benchmarks corpora app.py 2>/dev/null || .venv/bin/ruff check analyzer tests
+.venv/bin/python -m pytest "$@"

@@ -1,0 +1,222 @@
+"""The ``analyzer`` command end to end: analyze, report, quarantine, errors, idempotence."""
+
+from __future__ import annotations
+
+import json
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from conftest import CALL_HEADER, CALL_ROWS, write_csv
+
+from analyzer.cli import main
+from analyzer.store import Store
+
+FAST_CONFIG = """
+[embedding]
+model = "hashing-64"
+
+[privacy]
+use_deduce = false
+"""
+
+
+@pytest.fixture
+def config(tmp_path: Path) -> Path:
+    path = tmp_path / "analyzer.toml"
+    path.write_text(FAST_CONFIG, encoding="utf-8")
+    return path
+
+
+def _analyze(tmp_path: Path, calls: list[Path], letters: Path, mailings: Path, config: Path, *extra: str) -> int:
+    args = [
+        "analyze",
+        "--letters",
+        str(letters),
+        "--mailings",
+        str(mailings),
+        "--store",
+        str(tmp_path / "s.duckdb"),
+        "--config",
+        str(config),
+        "--quiet",
+        *extra,
+    ]
+    for c in calls:
+        args += ["--calls", str(c)]
+    return main(args)
+
+
+def test_analyze_report_and_reingest(tmp_path, letters_dir, mailings_csv, config, capsys) -> None:
+    rows = [*CALL_ROWS, ["C5", "geen datum", "kapotte regel", "", "", "", ""]]
+    calls = write_csv(tmp_path / "calls.csv", CALL_HEADER, rows, delimiter=";", encoding="cp1252")
+    args = [
+        "analyze",
+        "--calls",
+        str(calls),
+        "--letters",
+        str(letters_dir),
+        "--mailings",
+        str(mailings_csv),
+        "--store",
+        str(tmp_path / "s.duckdb"),
+        "--config",
+        str(config),
+    ]
+    assert main(args) == 0
+    out = capsys.readouterr().out
+    assert f"calls     {calls}: ingelezen 5, geaccepteerd 4 (nieuw 4, al aanwezig 0), quarantaine 1" in out
+    assert "mailings" in out and "ingelezen 3, geaccepteerd 3" in out
+
+    with Store(tmp_path / "s.duckdb", read_only=True) as s:
+        assert s.count("calls") == 4 and s.count("letters") == 5 and s.count("quarantine") == 1
+        n_embeddings = s.count("embeddings")
+        assert n_embeddings == 4 + s.count("letter_paragraphs")
+        runs = s.table("runs")
+        assert runs["status"].tolist() == ["completed"]
+
+    # Re-ingesting the same files adds nothing: no calls, no quarantine rows, no embeddings.
+    assert main(args) == 0
+    out = capsys.readouterr().out
+    assert "ingelezen 5, geaccepteerd 4 (nieuw 0, al aanwezig 4), quarantaine 1" in out
+    assert "0 berekend" in out
+    with Store(tmp_path / "s.duckdb", read_only=True) as s:
+        assert (s.count("calls"), s.count("quarantine"), s.count("embeddings")) == (4, 1, n_embeddings)
+
+    assert main(["report", "--store", str(tmp_path / "s.duckdb"), "--format", "json"]) == 0
+    report = json.loads(capsys.readouterr().out)
+    assert [r["template_id"] for r in report[:3]] == ["woz-beschikking", "grofvuil", "aanmaning"]
+    assert report[0]["letters_sent"] == 1250 and report[0]["title"] == "WOZ-beschikking 2027"
+    assert {"template_id", "title", "letters_sent"} <= set(report[0])
+
+    assert main(["report", "--store", str(tmp_path / "s.duckdb"), "--top", "1"]) == 0
+    table = capsys.readouterr().out
+    assert "woz-beschikking" in table and "grofvuil" not in table
+
+    xlsx = tmp_path / "rapport.xlsx"
+    assert main(["report", "--store", str(tmp_path / "s.duckdb"), "--format", "xlsx", "--out", str(xlsx)]) == 0
+    sheet = pd.read_excel(xlsx)
+    assert sheet["sjabloon"].tolist()[0] == "woz-beschikking" and "verzonden" in sheet.columns
+
+    assert main(["report", "--store", str(tmp_path / "s.duckdb"), "--format", "csv"]) == 0
+    assert capsys.readouterr().out.startswith("template_id,title,")
+
+
+def test_same_call_id_with_other_content_is_quarantined(tmp_path, letters_dir, mailings_csv, config, capsys) -> None:
+    first = write_csv(tmp_path / "a.csv", CALL_HEADER, CALL_ROWS)
+    changed = [r[:] for r in CALL_ROWS]
+    changed[0][2] = "andere tekst onder hetzelfde id"
+    second = write_csv(tmp_path / "b.csv", CALL_HEADER, changed)
+    assert _analyze(tmp_path, [first, second], letters_dir, mailings_csv, config) == 0
+    with Store(tmp_path / "s.duckdb", read_only=True) as s:
+        q = s.quarantine()
+        assert s.count("calls") == 4
+    assert len(q) == 1 and q.loc[0, "source_row"] == 2 and "bestaat al met andere inhoud" in q.loc[0, "reason"]
+    assert str(first) in q.loc[0, "reason"]
+
+
+def test_quarantine_command_and_pseudonymised_raw_values(tmp_path, letters_dir, mailings_csv, config, capsys) -> None:
+    rows = [*CALL_ROWS, ["C9", "kapot", "mevr. Jansen, bsn 111222333, tel 06-12345678", "", "", "", ""]]
+    calls = write_csv(tmp_path / "calls.csv", CALL_HEADER, rows)
+    assert _analyze(tmp_path, [calls], letters_dir, mailings_csv, config) == 0
+    assert main(["quarantine", "--store", str(tmp_path / "s.duckdb"), "--format", "json"]) == 0
+    rows = json.loads(capsys.readouterr().out)
+    assert len(rows) == 1
+    assert rows[0]["source_row"] == 6 and rows[0]["column_name"] == "timestamp"
+    assert "111222333" not in rows[0]["raw"]["text"] and "06-12345678" not in rows[0]["raw"]["text"]
+    assert "[BSN]" in rows[0]["raw"]["text"]
+    assert main(["quarantine", "--store", str(tmp_path / "s.duckdb")]) == 0
+    assert "onbekende datum/tijd: 'kapot'" in capsys.readouterr().out
+
+
+def test_column_mapping_from_settings_file(tmp_path, letters_dir, mailings_csv, capsys) -> None:
+    config = tmp_path / "kcc.toml"
+    config.write_text(
+        FAST_CONFIG + '\n[columns]\n"Contactmoment ID" = "call_id"\n"Datum/tijd" = "timestamp"\n"Notitie" = "text"\n',
+        encoding="utf-8",
+    )
+    calls = write_csv(
+        tmp_path / "export.csv",
+        ["Contactmoment ID", "Datum/tijd", "Notitie"],
+        [["K1", "23-11-2026 09:15", "vraag over aanslag"]],
+        delimiter=";",
+    )
+    assert _analyze(tmp_path, [calls], letters_dir, mailings_csv, config) == 0
+    with Store(tmp_path / "s.duckdb", read_only=True) as s:
+        assert s.table("calls")["call_id"].tolist() == ["K1"]
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        ("call_id,text\nA,x\n", "verplichte kolom ontbreekt: timestamp"),
+        ("", "bestand is leeg"),
+    ],
+)
+def test_bad_input_file_exit_code_and_one_line(tmp_path, letters_dir, mailings_csv, config, content, message) -> None:
+    calls = tmp_path / "calls.csv"
+    calls.write_text(content, encoding="utf-8")
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "analyzer.cli",
+            "analyze",
+            "--calls",
+            str(calls),
+            "--letters",
+            str(letters_dir),
+            "--mailings",
+            str(mailings_csv),
+            "--store",
+            str(tmp_path / "s.duckdb"),
+            "--config",
+            str(config),
+            "--quiet",
+        ],
+        capture_output=True,
+        text=True,
+    )
+    assert result.returncode == 2
+    assert result.stderr.strip().count("\n") == 0, result.stderr
+    assert result.stderr.startswith(f"fout: {calls}: {message}")
+    assert "Traceback" not in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["report", "--store", "bestaat-niet.duckdb"], "database niet gevonden"),
+        (["analyze", "--calls", "x.csv", "--letters", ".", "--config", "geen.toml"], "niet gevonden"),
+    ],
+)
+def test_other_user_errors(tmp_path, monkeypatch, capsys, args, message) -> None:
+    monkeypatch.chdir(tmp_path)
+    assert main(args) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("fout: ") and message in err
+
+
+def test_bad_settings_file(tmp_path, letters_dir, mailings_csv, capsys) -> None:
+    config = tmp_path / "fout.toml"
+    config.write_text('[embedding]\nbatch_size = "veel"\n', encoding="utf-8")
+    calls = write_csv(tmp_path / "c.csv", CALL_HEADER, CALL_ROWS)
+    assert _analyze(tmp_path, [calls], letters_dir, mailings_csv, config) == 2
+    assert "embedding.batch_size moet van het type int zijn" in capsys.readouterr().err
+
+
+def test_every_command_is_documented_in_readme() -> None:
+    readme = (Path(__file__).parents[1] / "README.md").read_text(encoding="utf-8")
+    from analyzer.cli import build_parser
+
+    parser = build_parser()
+    commands = next(a for a in parser._actions if a.dest == "command").choices
+    for name, sub in commands.items():
+        assert re.search(rf"analyzer {name}\b", readme), f"'analyzer {name}' missing from README"
+        for action in sub._actions:
+            for flag in action.option_strings:
+                if flag.startswith("--") and flag != "--help":
+                    assert flag in readme, f"{name} {flag} missing from README"

@@ -1,0 +1,157 @@
+"""Calls ingest: every format and encoding, and every kind of bad input."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from conftest import CALL_HEADER, CALL_ROWS, write_csv, write_jsonl, write_xlsx
+
+from analyzer.errors import InputError
+from analyzer.ingest.calls import read_calls
+
+EXPECTED_TS = [
+    pd.Timestamp("2026-03-02 09:15"),
+    pd.Timestamp("2026-03-02 10:05"),
+    pd.Timestamp("2026-03-03 11:00"),
+    pd.Timestamp("2026-03-03 14:30"),
+]
+
+
+def _check_good(batch) -> None:
+    assert batch.rows_in == 4
+    assert len(batch.rejected) == 0
+    assert batch.accepted["call_id"].tolist() == ["C1", "C2", "C3", "C4"]
+    assert batch.accepted["timestamp"].tolist() == EXPECTED_TS
+    assert batch.accepted["duration_s"].tolist()[:2] == [240.0, 180.5]
+    assert pd.isna(batch.accepted["duration_s"].iloc[2])
+    assert batch.accepted["text"].iloc[0] == "kl. belt ivm brief WOZ, snapt waarde niet"
+
+
+@pytest.mark.parametrize("encoding", ["utf-8", "utf-8-sig", "cp1252"])
+@pytest.mark.parametrize("delimiter", [",", ";"])
+def test_csv_encodings_and_delimiters(tmp_path: Path, encoding: str, delimiter: str) -> None:
+    rows = [r[:] for r in CALL_ROWS]
+    rows[3][2] = "dhr wil weten wanneer pas klaar is, café € 12"  # non-ASCII survives every encoding
+    path = write_csv(tmp_path / "calls.csv", CALL_HEADER, rows, delimiter=delimiter, encoding=encoding)
+    batch = read_calls(path)
+    assert batch.accepted["text"].iloc[3].endswith("café € 12")
+    rows_back = batch.accepted["call_id"].tolist()
+    assert rows_back == ["C1", "C2", "C3", "C4"]
+
+
+def test_csv_good(tmp_path: Path) -> None:
+    _check_good(read_calls(write_csv(tmp_path / "calls.csv", CALL_HEADER, CALL_ROWS)))
+
+
+def test_jsonl_good(tmp_path: Path) -> None:
+    _check_good(read_calls(write_jsonl(tmp_path / "calls.jsonl", CALL_HEADER, CALL_ROWS)))
+
+
+def test_xlsx_good_with_native_datetimes(tmp_path: Path) -> None:
+    rows = [list(r) for r in CALL_ROWS]
+    rows[0][1] = EXPECTED_TS[0].to_pydatetime()  # a real Excel date cell
+    rows[0][4] = 240  # a real number cell
+    _check_good(read_calls(write_xlsx(tmp_path / "calls.xlsx", CALL_HEADER, rows)))
+
+
+def test_column_mapping_for_kcc_export(tmp_path: Path) -> None:
+    header = ["Contactmoment ID", "Datum/tijd", "Notitie", "Kanaal"]
+    path = write_csv(
+        tmp_path / "export.csv", header, [["K-1", "23-11-2026 09:15", "vraag over paspoort", "telefoon"]], delimiter=";"
+    )
+    mapping = {"Contactmoment ID": "call_id", "Datum/tijd": "timestamp", "Notitie": "text", "Kanaal": "channel"}
+    batch = read_calls(path, mapping)
+    assert batch.accepted.loc[0, "call_id"] == "K-1"
+    assert batch.accepted.loc[0, "timestamp"] == pd.Timestamp("2026-11-23 09:15")
+    assert batch.accepted.loc[0, "channel"] == "telefoon"
+
+
+def test_iso_with_timezone_becomes_amsterdam_time(tmp_path: Path) -> None:
+    path = write_csv(
+        tmp_path / "c.csv",
+        ["call_id", "timestamp", "text"],
+        [["A", "2026-07-01T07:00:00Z", "x"], ["B", "2026-01-15T09:00:00+01:00", "y"]],
+    )
+    ts = read_calls(path).accepted["timestamp"].tolist()
+    assert ts == [pd.Timestamp("2026-07-01 09:00"), pd.Timestamp("2026-01-15 09:00")]
+
+
+def test_bad_rows_are_quarantined_with_row_column_and_reason(tmp_path: Path) -> None:
+    rows = [
+        ["C1", "2026-03-02 09:15", "goede regel", "telefoon", "60", "", ""],
+        ["", "2026-03-02 09:16", "geen id", "", "", "", ""],  # row 3
+        ["C3", "31-02-2026 10:00", "datum bestaat niet", "", "", "", ""],  # row 4
+        ["C4", "gisteren", "onzin datum", "", "", "", ""],  # row 5
+        ["C5", "2026-03-02 09:20", "   ", "", "", "", ""],  # row 6
+        ["C6", "2026-03-02 09:21", "negatieve duur", "", "-5", "", ""],  # row 7
+        ["C7", "2026-03-02 09:22", "tekst duur", "", "lang", "", ""],  # row 8
+        ["C1", "2026-03-02 09:23", "dubbel id", "", "", "", ""],  # row 9
+        ["C9", "1899-12-31 00:00", "Excel-nuldatum", "", "", "", ""],  # row 10
+    ]
+    path = write_csv(tmp_path / "calls.csv", CALL_HEADER, rows)
+    batch = read_calls(path)
+    rejected = batch.rejected.frame().set_index("source_row")
+    assert batch.rows_in == len(rows) == len(batch.accepted) + len(batch.rejected)
+    assert batch.accepted["call_id"].tolist() == ["C1"]
+    assert rejected.loc[3, "column_name"] == "call_id"
+    assert rejected.loc[4, "column_name"] == "timestamp" and "31-02-2026" in rejected.loc[4, "reason"]
+    assert rejected.loc[5, "column_name"] == "timestamp"
+    assert rejected.loc[6, "column_name"] == "text"
+    assert rejected.loc[7, "column_name"] == "duration_s"
+    assert rejected.loc[8, "column_name"] == "duration_s"
+    assert rejected.loc[9, "column_name"] == "call_id" and "rij 2" in rejected.loc[9, "reason"]
+    assert rejected.loc[10, "column_name"] == "timestamp"
+    assert set(rejected["source_file"]) == {str(path)}
+    assert rejected.loc[9, "raw"]["text"] == "dubbel id"
+
+
+def test_csv_line_with_too_many_fields_is_quarantined(tmp_path: Path) -> None:
+    path = tmp_path / "calls.csv"
+    path.write_text(
+        "call_id,timestamp,text\nA,2026-01-05 10:00,ok\nB,2026-01-05 10:01,te,veel,velden\n", encoding="utf-8"
+    )
+    batch = read_calls(path)
+    assert batch.rows_in == 2 and len(batch.accepted) == 1
+    row = batch.rejected.frame().iloc[0]
+    assert row["source_row"] == 3 and "5 velden in plaats van 3" in row["reason"]
+
+
+def test_jsonl_broken_line_is_quarantined(tmp_path: Path) -> None:
+    path = tmp_path / "calls.jsonl"
+    path.write_text(
+        '{"call_id": "A", "timestamp": "2026-01-05 10:00", "text": "ok"}\n{kapot\n[1, 2]\n', encoding="utf-8"
+    )
+    batch = read_calls(path)
+    assert batch.rows_in == 3 and len(batch.accepted) == 1
+    assert batch.rejected.frame()["source_row"].tolist() == [2, 3]
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "message"),
+    [
+        ("leeg.csv", b"", "bestand is leeg"),
+        ("spaties.csv", b"  \n\n", "bestand is leeg"),
+        ("binair.csv", b"\x89PNG\r\n\x1a\n\x00\x00\x00IHDR", "binaire inhoud"),
+        ("kolom.csv", b"call_id,datum,text\nA,2026-01-01,x\n", "verplichte kolom ontbreekt: timestamp"),
+        ("dubbel.csv", b"call_id,text,text,timestamp\n", "twee keer"),
+        ("nep.xlsx", b"dit is geen excel", "geen geldig Excel-bestand"),
+        ("kapot.xlsx", b"PK\x03\x04kapot", "Excel-bestand kan niet gelezen worden"),
+        ("calls.parquet", b"PAR1", "wordt niet ondersteund"),
+        ("alleen-kapot.jsonl", b"{kapot\n", "geen enkele regel"),
+    ],
+)
+def test_unreadable_files_stop_with_one_clear_line(tmp_path: Path, name: str, content: bytes, message: str) -> None:
+    path = tmp_path / name
+    path.write_bytes(content)
+    with pytest.raises(InputError) as err:
+        read_calls(path)
+    assert message in str(err.value)
+    assert str(path) in str(err.value)
+    assert "\n" not in str(err.value)
+
+
+def test_missing_file(tmp_path: Path) -> None:
+    with pytest.raises(InputError, match="bestand niet gevonden"):
+        read_calls(tmp_path / "bestaat-niet.csv")

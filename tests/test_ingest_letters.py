@@ -1,0 +1,118 @@
+"""Letters (every format, front matter, placeholders, paragraphs) and the mailing log."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+from conftest import write_csv
+
+from analyzer.errors import InputError
+from analyzer.ingest.letters import normalise_placeholders, read_letters, split_paragraphs, strip_markers
+from analyzer.ingest.mailings import read_mailings
+
+
+def test_every_format_is_read(letters_dir: Path) -> None:
+    batch = read_letters(letters_dir)
+    assert len(batch.rejected) == 0
+    letters = {letter.template_id: letter for letter in batch.letters}
+    assert set(letters) == {"woz-beschikking", "grofvuil", "aanmaning", "paspoort-verloopt", "verhuizing"}
+    assert {letter.format for letter in batch.letters} == {"md", "txt", "docx", "pdf", "odt"}
+
+    woz = letters["woz-beschikking"]
+    assert (woz.title, woz.department, woz.version, woz.kenmerk) == (
+        "WOZ-beschikking 2027",
+        "Belastingen",
+        "2",
+        "BEL/WOZ/2027",
+    )
+    assert woz.valid_from == dt.date(2026, 1, 1)
+    assert "«naam»" in woz.text and "«bedrag»" in woz.text and "{{" not in woz.text
+
+    docx_letter = letters["aanmaning"]
+    assert docx_letter.title == "Aanmaning afvalstoffenheffing"
+    assert docx_letter.department == "Belastingen"
+    assert docx_letter.valid_from == dt.date(2026, 2, 1)
+    assert docx_letter.kenmerk == "BEL/AANM"
+    assert "«aanslagnummer»" in docx_letter.text
+
+    assert letters["paspoort-verloopt"].title == "Paspoort verloopt"
+    assert "Neem een pasfoto mee." in letters["paspoort-verloopt"].text
+    assert letters["grofvuil"].title == "Afspraak grofvuil"  # first line when there is no metadata
+    assert "«naam»" in letters["grofvuil"].text
+    assert "verhuizing verwerkt" in letters["verhuizing"].text
+
+
+def test_paragraphs_have_offsets_into_the_text(letters_dir: Path) -> None:
+    batch = read_letters(letters_dir)
+    paragraphs = batch.paragraphs_frame()
+    woz = next(x for x in batch.letters if x.template_id == "woz-beschikking")
+    rows = paragraphs[paragraphs["template_id"] == "woz-beschikking"]
+    assert rows["paragraph_no"].tolist() == list(range(1, len(rows) + 1))
+    assert len(rows) == 5
+    value_para = rows.iloc[2]
+    assert value_para["text"].startswith("De waarde van uw woning")
+    assert "\n" not in value_para["text"]  # hard wraps joined
+    assert woz.text[value_para["start_char"] : value_para["end_char"]].startswith("De waarde van uw woning")
+
+
+def test_placeholder_spellings() -> None:
+    text = "Beste {{ naam }}, {{voornaam}} [NAAM] <<adres>> {postcode} {% if x %}ja{% endif %} {{ bedrag_euro }}"
+    out = normalise_placeholders(text)
+    assert out == "Beste «naam», «voornaam» «naam» «adres» «postcode» ja «bedrag_euro»"
+    assert strip_markers("Beste «naam», u krijgt «bedrag».") == "Beste , u krijgt ."
+
+
+def test_split_paragraphs_edge_cases() -> None:
+    assert split_paragraphs("") == []
+    assert [p[2] for p in split_paragraphs("a\nb\n\n\nc")] == ["a b", "c"]
+
+
+def test_bad_letter_files_are_quarantined_not_fatal(letters_dir: Path) -> None:
+    (letters_dir / "kapot.docx").write_bytes(b"PK\x03\x04 niet echt")
+    (letters_dir / "leeg.txt").write_text("   \n", encoding="utf-8")
+    (letters_dir / "plaatje.png").write_bytes(b"\x89PNG")
+    (letters_dir / "yaml.md").write_text("---\ntitle: [kapot\n---\ntekst\n", encoding="utf-8")
+    (letters_dir / "README.md").write_text("# uitleg\n", encoding="utf-8")  # ignored, not a letter
+    batch = read_letters(letters_dir)
+    assert len(batch.letters) == 5
+    assert batch.rows_in == len(batch.letters) + len(batch.rejected) == 9
+    reasons = " | ".join(batch.rejected.frame()["reason"])
+    assert "kapot.docx: kan niet gelezen worden" in reasons
+    assert "leeg.txt: bevat geen tekst" in reasons
+    assert "plaatje.png: bestandstype .png wordt niet ondersteund" in reasons
+    assert "yaml.md: front matter is geen geldige YAML" in reasons
+
+
+def test_empty_or_missing_letters_folder(tmp_path: Path) -> None:
+    with pytest.raises(InputError, match="brievenmap niet gevonden"):
+        read_letters(tmp_path / "nergens")
+    (tmp_path / "leeg").mkdir()
+    with pytest.raises(InputError, match="geen brieven gevonden"):
+        read_letters(tmp_path / "leeg")
+
+
+def test_mailings_validation(tmp_path: Path) -> None:
+    rows = [
+        ["woz-beschikking", "2026-02-27", "1.250"],
+        ["woz-beschikking", "27-02-2026", "250"],  # second batch, same day: summed
+        ["onbekend-sjabloon", "2026-02-27", "10"],  # row 4
+        ["grofvuil", "morgen", "10"],  # row 5
+        ["grofvuil", "2026-03-01", "-3"],  # row 6
+        ["grofvuil", "2026-03-01", "2,5"],  # row 7
+        ["", "2026-03-01", "10"],  # row 8
+        ["grofvuil", "2026-03-01", "0"],  # row 9
+    ]
+    path = write_csv(tmp_path / "mailings.csv", ["template_id", "sent_date", "count"], rows, delimiter=";")
+    batch = read_mailings(path, {"woz-beschikking", "grofvuil"})
+    assert batch.rows_in == len(rows) == len(batch.accepted) + len(batch.rejected)
+    per_day = batch.per_day()
+    assert per_day.to_dict("records")[0]["count"] == 1500
+    assert len(per_day) == 1
+    assert batch.unknown_templates == ["onbekend-sjabloon"]
+    rejected = batch.rejected.frame().set_index("source_row")
+    assert rejected.loc[4, "reason"] == "sjabloon 'onbekend-sjabloon' staat niet in de brievenmap"
+    assert rejected.loc[5, "column_name"] == "sent_date"
+    assert {rejected.loc[i, "column_name"] for i in (6, 7, 9)} == {"count"}
+    assert rejected.loc[8, "column_name"] == "template_id"
