@@ -141,7 +141,8 @@ def ingest_calls(
         batch.rejected.add(
             int(row["source_row"]),
             "call_id",
-            f"call_id '{row['call_id']}' bestaat al met andere inhoud (uit {existing.loc[row['call_id'], 'source_file']})",
+            f"call_id '{row['call_id']}' bestaat al met andere inhoud "
+            f"(uit {existing.loc[row['call_id'], 'source_file']})",
             {k: "" if pd.isna(v) else str(v) for k, v in row.drop(["row_hash", "source_row"]).items()},
         )
     new = accepted[~known].copy()
