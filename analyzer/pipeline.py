@@ -147,8 +147,9 @@ def ingest_calls(
         )
     new = accepted[~known].copy()
     new["text"] = pseudonymise(new["text"].tolist())
-    reasons = new["reason"].fillna("")
-    new["reason"] = pd.Series(pseudonymise(reasons.tolist()), index=new.index).mask(reasons.eq(""))
+    # The agent's category field is free text too; most of it repeats, so pseudonymise each value once.
+    reasons = new["reason"].dropna().unique().tolist()
+    new["reason"] = new["reason"].map(dict(zip(reasons, pseudonymise(reasons), strict=True)))
     new["source_file"] = str(path)
     rejected = _pseudonymise_raw(batch.rejected.frame(), pseudonymise)
     with store.transaction():

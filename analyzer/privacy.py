@@ -488,5 +488,5 @@ class Pseudonymiser:
         if show_progress:
             from tqdm import tqdm
 
-            texts = tqdm(texts, desc="pseudonymising", unit="note")
+            texts = tqdm(texts, desc="Pseudonimiseren", unit="notitie")
         return [self.pseudonymise(t) for t in texts]
