@@ -134,6 +134,9 @@ def use_module_class() -> type:
             options.intra_op_num_threads = self.threads
             options.inter_op_num_threads = 1
             options.log_severity_level = 3
+            # Spin-waiting threads halve throughput when anything else runs on the 2 cores
+            # (benchmarks/README.md, Embedding: thread matrix).
+            options.add_session_config_entry("session.intra_op.allow_spinning", "0")
             options.register_custom_ops_library(get_library_path())
             self.session = ort.InferenceSession(
                 self.model_path, sess_options=options, providers=["CPUExecutionProvider"]

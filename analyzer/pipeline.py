@@ -121,10 +121,14 @@ def ingest_mailings(store: Store, path: str | Path, settings: Settings, run_id: 
 
 def row_hashes(batch: CallBatch, salt: str) -> pd.Series:
     """Salted hash of each accepted row's original content, to recognise a re-ingested call."""
-    parts = batch.accepted[["call_id", "timestamp", "text", "channel", "duration_s", "reason", "agent"]]
-    as_text = parts.apply(lambda col: col.map(lambda v: "" if pd.isna(v) else str(v)))
-    joined = as_text.agg("\x1f".join, axis=1)
-    return joined.map(lambda s: hashlib.sha256(f"{salt}\x00{s}".encode()).hexdigest())
+    columns = ["call_id", "timestamp", "text", "channel", "duration_s", "reason", "agent"]
+    parts = [batch.accepted[c].astype("string").fillna("") for c in columns]
+    joined = parts[0].str.cat(parts[1:], sep="\x1f")
+    prefix = f"{salt}\x00"
+    return pd.Series(
+        [hashlib.sha256((prefix + s).encode()).hexdigest() for s in joined.tolist()],
+        index=batch.accepted.index,
+    )
 
 
 def ingest_calls(
@@ -135,7 +139,8 @@ def ingest_calls(
     accepted["row_hash"] = row_hashes(batch, store.meta("hash_salt") or "")
     existing = store.existing_calls(accepted["call_id"].tolist()).set_index("call_id")
     known = accepted["call_id"].isin(existing.index)
-    same = known & accepted["row_hash"].eq(accepted["call_id"].map(existing["row_hash"]).fillna(""))
+    stored_hash = accepted["call_id"].map(existing["row_hash"]).astype("string").fillna("")
+    same = known & accepted["row_hash"].eq(stored_hash)
     conflict = known & ~same
     for _, row in accepted[conflict].iterrows():
         batch.rejected.add(

@@ -31,6 +31,7 @@ from analyzer.store import Store  # noqa: E402
 def load_generator():
     spec = importlib.util.spec_from_file_location("generate", ROOT / "corpora" / "generate.py")
     module = importlib.util.module_from_spec(spec)
+    sys.modules["generate"] = module  # dataclasses look their module up here
     spec.loader.exec_module(module)
     return module
 

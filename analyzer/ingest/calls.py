@@ -71,6 +71,7 @@ def validate_calls(table: RawTable) -> CallBatch:
 
     # Duplicate call ids within the file: keep the first valid one.
     ids = call_id.where(~bad)
+    row_numbers = frame["_row"].to_numpy()
     first_row: dict[str, int] = {}
     dup = np.zeros(len(frame), dtype=bool)
     for i, value in enumerate(ids.tolist()):
@@ -80,12 +81,12 @@ def validate_calls(table: RawTable) -> CallBatch:
             dup[i] = True
             reasons[i] = ("call_id", f"dubbel call_id '{value}' (eerder op rij {first_row[value]})")
         else:
-            first_row[value] = int(frame["_row"].iloc[i])
+            first_row[value] = int(row_numbers[i])
     bad |= dup
 
     for i in np.flatnonzero(bad):
         column, reason = reasons[i]  # type: ignore[misc]
-        rejected.add(int(frame["_row"].iloc[i]), column, reason, raw_record(frame.iloc[i]))
+        rejected.add(int(row_numbers[i]), column, reason, raw_record(frame.iloc[i]))
 
     keep = ~bad
     accepted = pd.DataFrame(
