@@ -53,6 +53,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--out", metavar="FILE", help="schrijf naar dit bestand (verplicht voor xlsx)")
     p.set_defaults(func=cmd_report)
 
+    p = sub.add_parser("readability", help="leesbaarheid en B1-toets van brieven (bestanden of mappen)")
+    p.add_argument("paths", nargs="+", metavar="PATH", help="brief (.txt, .md, .docx, .pdf, .odt) of map met brieven")
+    p.add_argument("--format", choices=["table", "json"], default="table")
+    p.add_argument("--frog", action="store_true", help="gebruik Frog voor de zinsontleding (traag, nauwkeuriger)")
+    p.set_defaults(func=cmd_readability)
+
     p = sub.add_parser("quarantine", help="afgekeurde invoerregels met de reden")
     p.add_argument("--store", default=DEFAULT_STORE, metavar="FILE")
     p.add_argument("--format", choices=["table", "json"], default="table")
@@ -103,6 +109,7 @@ def cmd_analyze(args: argparse.Namespace) -> int:
             )
             for note in f.notes:
                 print(f"    let op: {note}")
+        print(f"  leesbaarheid: {summary.letters_scored} brieven beoordeeld")
         print(f"  embeddings: {summary.embedded} berekend, {summary.embeddings_cached} uit de cache")
         if any(f.quarantined for f in summary.files):
             print(f"  Bekijk afgekeurde regels met: analyzer quarantine --store {settings.store_path}")
@@ -118,7 +125,7 @@ REPORT_LABELS = {
     "mailings": "verzendingen",
     "first_sent": "eerste",
     "last_sent": "laatste",
-    "paragraphs": "alinea's",
+    "paragraphs": "alinea's", "b1_verdict": "B1-oordeel", "lint_level": "LiNT-niveau", "difficulty": "moeilijkheid",
 }
 
 
@@ -132,6 +139,46 @@ def cmd_report(args: argparse.Namespace) -> int:
     for col in ("first_sent", "last_sent"):
         frame[col] = pd.to_datetime(frame[col]).dt.strftime("%Y-%m-%d")
     return _emit(frame, args.format, args.out, REPORT_LABELS, sheet="Brieven")
+
+
+READABILITY_COLUMNS = {
+    "path": "bestand", "b1_verdict": "B1-oordeel", "flesch_douma": "Flesch-Douma", "brouwer": "Brouwer",
+    "lint_score": "LiNT", "lint_level": "LiNT-niveau", "difficulty": "moeilijkheid",
+    "avg_sentence_length": "gem. zinslengte", "n_findings": "bevindingen",
+}
+
+
+def cmd_readability(args: argparse.Namespace) -> int:
+    from analyzer.b1 import analyze_documents
+    from analyzer.ingest.letters import LETTER_SUFFIXES, read_letter, read_letters
+
+    letters = []
+    for raw in args.paths:
+        path = Path(raw)
+        if path.is_dir():
+            batch = read_letters(path)
+            for row in batch.rejected.rows:
+                print(f"let op: {row['reason']}", file=sys.stderr)
+            letters += batch.letters
+        elif path.is_file():
+            if path.suffix.lower() not in LETTER_SUFFIXES:
+                raise InputError(f"{path}: bestandstype {path.suffix or '(geen)'} wordt niet ondersteund "
+                                 f"(wel: {', '.join(LETTER_SUFFIXES)})")
+            letters.append(read_letter(path))
+        else:
+            raise InputError(f"{path}: bestand of map niet gevonden")
+    results = analyze_documents([x.text for x in letters], [x.source_path for x in letters], use_frog=args.frog)
+    if args.format == "json":
+        print(json.dumps(results, ensure_ascii=False, indent=2, default=str))
+        return 0
+    frame = pd.DataFrame(results)
+    frame["n_findings"] = frame["findings"].map(len)
+    frame = frame[list(READABILITY_COLUMNS)].round(1)
+    with pd.option_context("display.max_rows", None, "display.width", 200, "display.max_colwidth", 50):
+        print(frame.rename(columns=READABILITY_COLUMNS).to_string(index=False, na_rep=""))
+    if results and results[0].get("syntax_note"):
+        print(f"\n{results[0]['syntax_note']}")
+    return 0
 
 
 def cmd_quarantine(args: argparse.Namespace) -> int:

@@ -49,6 +49,7 @@ class FileCounts:
 class AnalysisSummary:
     run_id: int
     files: list[FileCounts]
+    letters_scored: int = 0
     embedded: int = 0
     embeddings_cached: int = 0
 
@@ -80,6 +81,7 @@ def analyze(
     try:
         pseudonymise = pseudonymise or default_pseudonymiser(settings, progress)
         summary.files.append(ingest_letters(store, letters_dir, run_id))
+        summary.letters_scored = score_letters(store, run_id, settings.use_frog)
         if mailings is not None:
             summary.files.append(ingest_mailings(store, mailings, settings, run_id))
         for path in calls:
@@ -104,6 +106,19 @@ def ingest_letters(store: Store, folder: str | Path, run_id: int) -> FileCounts:
     counts = FileCounts("letters", str(folder), batch.rows_in, len(batch.letters), len(batch.rejected))
     counts.new = counts.accepted
     return counts
+
+
+def score_letters(store: Store, run_id: int, use_frog: bool = False) -> int:
+    """Readability scores, B1 verdicts and findings for every stored letter."""
+    from analyzer.b1 import analyze_documents, to_frames
+
+    letters = store.con.execute("SELECT template_id, source_path, text FROM letters ORDER BY template_id").df()
+    if letters.empty:
+        return 0
+    results = analyze_documents(letters["text"].tolist(), letters["source_path"].tolist(), use_frog=use_frog)
+    frames = to_frames(results, letters["template_id"].tolist())
+    store.replace_readability(*frames, run_id=run_id)
+    return len(letters)
 
 
 def ingest_mailings(store: Store, path: str | Path, settings: Settings, run_id: int) -> FileCounts:

@@ -28,6 +28,8 @@ class Settings:
     column_mapping: dict[str, str] = field(default_factory=dict)
     # Names found by deduce in notes as well as by our own rules (slower, catches more names).
     use_deduce: bool = True
+    # Readability: use Debian's Frog for the dependency parse (slow, optional) instead of the fast estimate.
+    use_frog: bool = False
     # Euro per call handled by the KCC; an assumption until a municipality sets its own figure.
     cost_per_call_eur: float = 5.5
 
@@ -45,6 +47,7 @@ _SECTIONS = {
     "store": {"path": "store_path"},
     "embedding": {"model": "embedding_model", "batch_size": "embedding_batch_size"},
     "privacy": {"use_deduce": "use_deduce"},
+    "readability": {"use_frog": "use_frog"},
     "costs": {"cost_per_call_eur": "cost_per_call_eur"},
 }
 

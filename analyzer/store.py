@@ -21,6 +21,14 @@ import pandas as pd
 
 from analyzer.errors import InputError
 
+# Readability scores as stored (same names as analyzer.b1.LETTER_COLUMNS).
+SCORE_COLUMNS = (
+    "flesch_douma", "brouwer", "lint_score", "lint_level", "difficulty", "avg_sentence_length",
+    "max_sentence_length", "share_sentences_over_15", "share_sentences_over_20", "rare_word_share",
+    "long_compounds", "passives", "nominalisations", "officialese", "jargon", "n_sentences", "n_words",
+)
+_SCORE_COLUMNS = ", ".join(f"{c} DOUBLE" for c in SCORE_COLUMNS) + ", b1_verdict VARCHAR"
+
 MIGRATIONS: list[str] = [
     # 1: the foundation tables.
     """
@@ -51,6 +59,17 @@ MIGRATIONS: list[str] = [
         raw_json VARCHAR, fingerprint VARCHAR UNIQUE);
     CREATE TABLE IF NOT EXISTS embeddings (
         key VARCHAR, model_id VARCHAR, dim INTEGER, vector BLOB, PRIMARY KEY (key, model_id));
+    """,
+    # 2: readability scores per letter and paragraph, and sentence-level findings (analyzer.b1).
+    f"""
+    CREATE TABLE IF NOT EXISTS letter_readability (
+        template_id VARCHAR PRIMARY KEY, {_SCORE_COLUMNS}, b1_reasons VARCHAR, syntax VARCHAR, run_id INTEGER);
+    CREATE TABLE IF NOT EXISTS paragraph_readability (
+        template_id VARCHAR, paragraph_no INTEGER, start_char INTEGER, end_char INTEGER, {_SCORE_COLUMNS},
+        b1_reasons VARCHAR, n_findings INTEGER, PRIMARY KEY (template_id, paragraph_no));
+    CREATE TABLE IF NOT EXISTS letter_findings (
+        template_id VARCHAR, finding_no INTEGER, paragraph_no INTEGER, type VARCHAR, start_char INTEGER,
+        end_char INTEGER, text VARCHAR, suggestion VARCHAR, PRIMARY KEY (template_id, finding_no));
     """,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
@@ -195,6 +214,35 @@ class Store:
                 con.unregister("_letters")
                 con.unregister("_paras")
 
+    def replace_readability(
+        self, letters: pd.DataFrame, paragraphs: pd.DataFrame, findings: pd.DataFrame, run_id: int
+    ) -> None:
+        """Scores and findings of the given letters replace what was stored for them."""
+        score_cols = [*SCORE_COLUMNS, "b1_verdict"]
+        tables = {
+            "letter_readability": (letters.assign(run_id=run_id),
+                                   ["template_id", *score_cols, "b1_reasons", "syntax", "run_id"]),
+            "paragraph_readability": (paragraphs, ["template_id", "paragraph_no", "start_char", "end_char",
+                                                   *score_cols, "b1_reasons", "n_findings"]),
+            "letter_findings": (findings, ["template_id", "finding_no", "paragraph_no", "type", "start_char",
+                                           "end_char", "text", "suggestion"]),
+        }
+        ids = pd.DataFrame({"template_id": letters["template_id"].astype(str)})
+        with self.transaction() as con:
+            con.register("_ids", ids)
+            try:
+                for table, (frame, columns) in tables.items():
+                    con.execute(f"DELETE FROM {table} WHERE template_id IN (SELECT template_id FROM _ids)")
+                    if frame.empty:
+                        continue
+                    con.register("_rows", frame.reindex(columns=columns))
+                    try:
+                        con.execute(f"INSERT INTO {table} ({', '.join(columns)}) SELECT * FROM _rows")
+                    finally:
+                        con.unregister("_rows")
+            finally:
+                con.unregister("_ids")
+
     def upsert_mailings(self, mailings: pd.DataFrame, source_file: str, run_id: int) -> None:
         frame = mailings.assign(source_file=source_file, run_id=run_id)
         with self.transaction() as con:
@@ -296,7 +344,8 @@ class Store:
     # ----------------------------------------------------------------- reads
 
     def table(self, name: str) -> pd.DataFrame:
-        if name not in {"calls", "letters", "letter_paragraphs", "mailings", "quarantine", "runs"}:
+        if name not in {"calls", "letters", "letter_paragraphs", "mailings", "quarantine", "runs",
+                        "letter_readability", "paragraph_readability", "letter_findings"}:
             raise ValueError(name)
         return self.con.execute(f"SELECT * FROM {name}").df()  # noqa: S608 — name is whitelisted
 
@@ -314,12 +363,14 @@ class Store:
         return self.con.execute(
             """
             SELECT l.template_id, l.title, l.department, l.version,
+                   r.b1_verdict, r.lint_level::INTEGER AS lint_level, round(r.difficulty, 2) AS difficulty,
                    coalesce(sum(m.count), 0)::BIGINT AS letters_sent,
                    count(m.sent_date)::INTEGER AS mailings,
                    min(m.sent_date) AS first_sent, max(m.sent_date) AS last_sent,
                    (SELECT count(*) FROM letter_paragraphs p WHERE p.template_id = l.template_id)::INTEGER
                        AS paragraphs
             FROM letters l LEFT JOIN mailings m USING (template_id)
+            LEFT JOIN letter_readability r USING (template_id)
             GROUP BY ALL ORDER BY letters_sent DESC, l.template_id
             """
         ).df()

@@ -92,6 +92,8 @@ def test_analyze_report_and_reingest(tmp_path, letters_dir, mailings_csv, config
     assert report[0]["letters_sent"] == 1250 and report[0]["title"] == "WOZ-beschikking 2027"
     assert {"template_id", "title", "letters_sent"} <= set(report[0])
 
+    assert report[0]["b1_verdict"] in {"B1", "bijna B1", "boven B1"}
+
     assert main(["report", "--store", str(tmp_path / "s.duckdb"), "--top", "1"]) == 0
     table = capsys.readouterr().out
     assert "woz-beschikking" in table and "grofvuil" not in table
@@ -103,6 +105,37 @@ def test_analyze_report_and_reingest(tmp_path, letters_dir, mailings_csv, config
 
     assert main(["report", "--store", str(tmp_path / "s.duckdb"), "--format", "csv"]) == 0
     assert capsys.readouterr().out.startswith("template_id,title,")
+
+
+def test_readability_scores_and_findings_are_stored(tmp_path, letters_dir, mailings_csv, config) -> None:
+    calls = write_csv(tmp_path / "calls.csv", CALL_HEADER, CALL_ROWS)
+    assert _analyze(tmp_path, [calls], letters_dir, mailings_csv, config) == 0
+    with Store(tmp_path / "s.duckdb", read_only=True) as s:
+        scores = s.table("letter_readability").set_index("template_id")
+        paragraphs = s.table("paragraph_readability")
+        findings = s.table("letter_findings")
+        letters = s.table("letters").set_index("template_id")
+    assert set(scores.index) == set(letters.index)
+    assert scores.loc["aanmaning", "officialese"] >= 1  # "Indien" in the docx letter
+    hit = findings[(findings["template_id"] == "aanmaning") & (findings["type"] == "officialese")].iloc[0]
+    text = letters.loc["aanmaning", "text"]
+    assert text[hit["start_char"] : hit["end_char"]] == hit["text"]
+    assert "als" in hit["suggestion"].lower()
+    woz = paragraphs[paragraphs["template_id"] == "woz-beschikking"]
+    assert woz["paragraph_no"].tolist() == list(range(1, len(woz) + 1))
+
+
+def test_readability_command(tmp_path, letters_dir, capsys) -> None:
+    assert main(["readability", str(letters_dir / "aanmaning.docx"), "--format", "json"]) == 0
+    (doc,) = json.loads(capsys.readouterr().out)
+    expected = {"path", "flesch_douma", "brouwer", "lint_score", "lint_level", "avg_sentence_length", "b1_verdict"}
+    assert expected <= set(doc)
+    assert any(f["type"] == "officialese" and f["text"].lower() == "indien" for f in doc["findings"])
+    assert all({"type", "start", "end", "text", "suggestion"} <= set(f) for f in doc["findings"])
+    assert main(["readability", str(letters_dir)]) == 0
+    table = capsys.readouterr().out
+    assert "woz-beschikking.md" in table and "B1-oordeel" in table
+    assert main(["readability", str(tmp_path / "geen.txt")]) == 2
 
 
 def test_same_call_id_with_other_content_is_quarantined(tmp_path, letters_dir, mailings_csv, config, capsys) -> None:

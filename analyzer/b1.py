@@ -1,0 +1,228 @@
+"""Readability of one letter: scores, findings and a B1 verdict with Dutch reasons, per letter and paragraph.
+
+``analyze_document`` is what the CLI and the store call (also exported as
+``analyzer.readability.analyze_document``). All spans index into the text passed in.
+
+The B1 criteria follow public plain-language guidance (Direct Duidelijk / Rijksoverheid "Taalwijzer",
+Amsterdam's "Schrijfwijzer"): short sentences (on average at most 15 words, hardly any over 20), active
+voice, everyday words, no officialese; plus LiNT-II level 1 or 2 (LiNT-II's own reading of its levels:
+at level 3 about half of Dutch adults have trouble with a text).
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable
+
+from analyzer import readability as rd
+from analyzer.findings import find_all
+from analyzer.ingest.letters import split_paragraphs
+from analyzer.syntax import LexiconSyntax, Sentence, SyntaxAnalyzer
+from analyzer.syntax_frog import FrogSyntax
+
+B1_MAX_AVG_SENTENCE = 15.0
+B1_MAX_SHARE_OVER_20 = 0.10
+B1_MAX_PASSIVE_SHARE = 0.10  # passive sentences per sentence
+B1_MAX_OFFICIALESE_PER_100 = 1.0
+B1_MAX_RARE_SHARE = 0.05
+B1_MAX_LINT_LEVEL = 2
+
+SYNTAX_NOTES = {
+    "lexicon": "Zonder parser: zinsbouw (afhankelijkheidslengte, persoonsvormen) is geschat met woordlijsten.",
+    "frog": "Met Frog: woordsoorten en zinsbouw uit de Frog-parser.",
+}
+
+
+def b1_verdict(summary: dict, counts: Counter, n_sentences: int, lint_level: int | None) -> tuple[str, list[str]]:
+    """('B1' | 'bijna B1' | 'boven B1' | 'onbekend', Dutch reasons)."""
+    if not n_sentences:
+        return "onbekend", ["Geen zinnen gevonden om te beoordelen."]
+    reasons = []
+    avg = summary["avg_sentence_length"] or 0.0
+    if avg > B1_MAX_AVG_SENTENCE:
+        reasons.append(f"Zinnen zijn gemiddeld {avg:.0f} woorden lang (B1: gemiddeld hooguit 15).")
+    over = round((summary["share_sentences_over_20"] or 0) * n_sentences)
+    if over and over / n_sentences > B1_MAX_SHARE_OVER_20:
+        reasons.append(f"{over} van de {n_sentences} zinnen hebben meer dan 20 woorden.")
+    if counts["passive"] / n_sentences > B1_MAX_PASSIVE_SHARE:
+        reasons.append(f"{counts['passive']} keer lijdende vorm: schrijf actief (wie doet wat?).")
+    official = counts["officialese"]
+    if official and official * 100 / max(summary["n_words"], 1) > B1_MAX_OFFICIALESE_PER_100:
+        reasons.append(f"{official} ambtelijke woorden of uitdrukkingen: kies gewone woorden.")
+    rare = summary["rare_word_share"] or 0.0
+    if rare > B1_MAX_RARE_SHARE:
+        reasons.append(f"{rare:.0%} van de woorden is weinig gebruikt (B1: hooguit 5%).")
+    if lint_level is not None and lint_level > B1_MAX_LINT_LEVEL:
+        reasons.append(f"LiNT-niveau {lint_level} van 4: {rd.LINT_LEVEL_TEXT[lint_level]}.")
+    if not reasons:
+        return "B1", ["Voldoet aan de B1-richtlijnen: korte zinnen, actieve zinnen en gewone woorden."]
+    return ("bijna B1" if len(reasons) == 1 else "boven B1"), reasons
+
+
+def _scores(sentences: list[Sentence], findings: list, which: Iterable[int]) -> dict:
+    idx = list(which)
+    stats = [rd.sentence_stats(sentences[i]) for i in idx]
+    summary = rd.summarise(stats)
+    lint = rd.lint_document(stats)
+    counts = Counter(f.type for f in findings if f.sentence in set(idx))
+    per_sentence = Counter((f.sentence, f.type) for f in findings)
+    diffs = [
+        rd.difficulty(rd.difficulty_features(s, {t: per_sentence[(i, t)] for t in rd_types()}))
+        for i, s in zip(idx, stats)
+        if s.n_words
+    ]
+    verdict, reasons = b1_verdict(summary, counts, summary["n_sentences"], lint["lint_level"])
+    return {
+        **summary,
+        "lint_score": rd._round(lint["lint_score"]),
+        "lint_level": lint["lint_level"],
+        "lint_features": {k: rd._round(v, 3) for k, v in lint["lint_features"].items()},
+        "difficulty": rd._round(sum(diffs) / len(diffs) if diffs else None),
+        "passives": counts["passive"],
+        "nominalisations": counts["nominalisation"],
+        "officialese": counts["officialese"],
+        "jargon": counts["jargon"],
+        "b1_verdict": verdict,
+        "b1_reasons": reasons,
+        "_stats": stats,
+        "_diffs": diffs,
+    }
+
+
+def rd_types() -> tuple[str, ...]:
+    return ("officialese", "jargon", "passive", "nominalisation")
+
+
+def analyze_document(text: str, path: str | None = None, syntax: SyntaxAnalyzer | None = None) -> dict:
+    """Scores, B1 verdict and findings for a letter, plus the same per paragraph and per sentence.
+
+    ``text`` is the cleaned letter text (analyzer.ingest.letters: «markers» are not counted as words).
+    Without ``syntax`` the fast word-list analyzer is used (no parser); pass ``FrogSyntax()`` for Frog.
+    """
+    syntax = syntax or LexiconSyntax()
+    sentences = syntax.analyze(text or "")
+    findings = find_all(sentences, text or "")
+    doc = _scores(sentences, findings, range(len(sentences)))
+    paragraphs = []
+    for no, (start, end, _) in enumerate(split_paragraphs(text or ""), start=1):
+        inside = [i for i, s in enumerate(sentences) if start <= s.start < end]
+        para = _scores(sentences, findings, inside)
+        paragraphs.append(
+            {
+                "paragraph_no": no,
+                "start": start,
+                "end": end,
+                **{k: v for k, v in para.items() if not k.startswith("_") and k != "lint_features"},
+                "n_findings": sum(1 for f in findings if start <= f.start < end),
+            }
+        )
+    per_sentence = [
+        {
+            "start": s.start,
+            "end": s.end,
+            "n_words": s.n_words,
+            "lint_score": rd._round(s.lint_score),
+            "difficulty": rd._round(d),
+        }
+        for s, d in zip([s for s in doc["_stats"] if s.n_words], doc["_diffs"])
+    ]
+    return {
+        "path": path,
+        **{k: v for k, v in doc.items() if not k.startswith("_")},
+        "syntax": syntax.name,
+        "syntax_note": SYNTAX_NOTES.get(syntax.name, ""),
+        "findings": [f.as_dict() for f in findings],
+        "paragraphs": paragraphs,
+        "sentences": per_sentence,
+    }
+
+
+def analyze_documents(texts: list[str], paths: list[str | None] | None = None, use_frog: bool = False) -> list[dict]:
+    """Many letters at once; with ``use_frog`` all sentences go through one Frog run. Without Frog installed
+    the fast path is used and every result says so in ``syntax_note``."""
+    paths = paths or [None] * len(texts)
+    syntax: SyntaxAnalyzer = LexiconSyntax()
+    fallback = use_frog and not FrogSyntax.available()
+    if use_frog and not fallback:
+        frog = FrogSyntax()
+        frog.prepare(texts)
+        syntax = frog
+    results = [analyze_document(t, p, syntax) for t, p in zip(texts, paths)]
+    if fallback:
+        for result in results:
+            result["syntax_note"] = FROG_MISSING
+    return results
+
+
+FROG_MISSING = (
+    "Frog is niet geïnstalleerd (apt-get install frog frogdata): zinsbouw is geschat met woordlijsten, zonder parser."
+)
+
+
+LETTER_COLUMNS = (
+    "flesch_douma",
+    "brouwer",
+    "lint_score",
+    "lint_level",
+    "difficulty",
+    "avg_sentence_length",
+    "max_sentence_length",
+    "share_sentences_over_15",
+    "share_sentences_over_20",
+    "rare_word_share",
+    "long_compounds",
+    "passives",
+    "nominalisations",
+    "officialese",
+    "jargon",
+    "n_sentences",
+    "n_words",
+    "b1_verdict",
+)
+
+
+def to_frames(results: list[dict], template_ids: list[str] | None = None):
+    """Results of ``analyze_document`` as three DataFrames for the store: letters, paragraphs, findings.
+
+    ``b1_reasons`` become one string with one reason per line; ``template_id`` defaults to the path.
+    """
+    import pandas as pd
+
+    ids = template_ids or [r["path"] for r in results]
+    letters, paragraphs, findings = [], [], []
+    for tid, r in zip(ids, results):
+        letters.append(
+            {
+                "template_id": tid,
+                **{k: r[k] for k in LETTER_COLUMNS},
+                "b1_reasons": "\n".join(r["b1_reasons"]),
+                "syntax": r["syntax"],
+            }
+        )
+        for p in r["paragraphs"]:
+            paragraphs.append(
+                {
+                    "template_id": tid,
+                    "paragraph_no": p["paragraph_no"],
+                    "start_char": p["start"],
+                    "end_char": p["end"],
+                    **{k: p[k] for k in LETTER_COLUMNS},
+                    "b1_reasons": "\n".join(p["b1_reasons"]),
+                    "n_findings": p["n_findings"],
+                }
+            )
+        for no, f in enumerate(r["findings"], start=1):
+            paragraph = next((p["paragraph_no"] for p in r["paragraphs"] if p["start"] <= f["start"] < p["end"]), None)
+            findings.append(
+                {
+                    "template_id": tid,
+                    "finding_no": no,
+                    "paragraph_no": paragraph,
+                    "type": f["type"],
+                    "start_char": f["start"],
+                    "end_char": f["end"],
+                    "text": f["text"],
+                    "suggestion": f["suggestion"],
+                }
+            )
+    return pd.DataFrame(letters), pd.DataFrame(paragraphs), pd.DataFrame(findings)

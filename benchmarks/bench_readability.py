@@ -1,0 +1,372 @@
+"""Readability benchmark: Amsterdam complex->simple pairs, lexical simplification, demo letters, speed.
+
+    python benchmarks/bench_readability.py                 # fast path (no parser)
+    python benchmarks/bench_readability.py --frog          # also with Frog (apt-get install frog frogdata)
+    python benchmarks/bench_readability.py --reference     # recompute analyzer.readability.REFERENCE (UD Dutch)
+    python benchmarks/bench_readability.py --lint-golden   # our LiNT word features vs LiNT-II's examples
+    python benchmarks/bench_readability.py --ud-check      # fast-path tags, passives, SDL vs UD Dutch gold
+
+Reads ../shared/eval (and ../shared/data/ud-dutch for --reference). Nothing is fitted on the pairs:
+every score is computed with fixed, sourced constants; the pairs only measure.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import statistics
+import sys
+import time
+from pathlib import Path
+
+import pandas as pd
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from analyzer import readability as rd  # noqa: E402
+from analyzer.b1 import analyze_document  # noqa: E402
+from analyzer.findings import find_all  # noqa: E402
+from analyzer.ingest.letters import read_letter  # noqa: E402
+from analyzer.syntax import LexiconSyntax  # noqa: E402
+from analyzer.syntax_frog import FrogSyntax  # noqa: E402
+
+SHARED = ROOT.parent / "shared"
+PAIRS = SHARED / "eval/nl-municipal-simplification/complex-simple-v1-anonymized.csv"
+LEXICAL = SHARED / "eval/nl-municipal-simplification/lexical-simplification-hobo-2022.tsv"
+UD = SHARED / "data/ud-dutch"
+LINT_EXAMPLES = SHARED / "eval/lint-ii-examples"
+# metric -> True when a higher value means easier
+METRICS = {
+    "flesch_douma": True,
+    "brouwer": True,
+    "avg_sentence_length": False,
+    "lint_score": False,
+    "difficulty": False,
+}
+WORD_TYPES = ("officialese", "jargon", "rare_word", "long_compound", "nominalisation")
+PLAIN_LETTERS = {
+    "herinnering-belastingen",
+    "aanmaning-belastingen",
+    "paspoort-id-kaart-verloopt",
+    "verhuizing-bevestiging",
+    "hondenbelasting",
+    "grofvuil-afspraakbevestiging",
+    "stempas-verkiezingen",
+    "energietoeslag-besluit",
+    "rijbewijs-verloopt",
+    "betalingsregeling-bevestiging",
+    "wmo-uitnodiging-gesprek",
+}
+
+
+def easier(metric: str, complex_: dict, simple: dict) -> bool:
+    a, b = complex_[metric], simple[metric]
+    if a is None or b is None:
+        return False
+    return b > a if METRICS[metric] else b < a
+
+
+def bench_pairs(syntax) -> dict[str, dict[str, float]]:
+    pairs = pd.read_csv(PAIRS)
+    out: dict[str, dict[str, float]] = {}
+    sent = [
+        (analyze_document(c, syntax=syntax), analyze_document(s, syntax=syntax))
+        for c, s in zip(pairs["Complex"], pairs["Simple"])
+    ]
+    docs = []
+    for _, group in pairs.groupby("Document ID"):
+        docs.append(
+            (
+                analyze_document(" ".join(group["Complex"]), syntax=syntax),
+                analyze_document(" ".join(group["Simple"]), syntax=syntax),
+            )
+        )
+    for metric in METRICS:
+        out[metric] = {
+            "sentence": sum(easier(metric, c, s) for c, s in sent) / len(sent),
+            "document": sum(easier(metric, c, s) for c, s in docs) / len(docs),
+            "n_sentence": len(sent),
+            "n_document": len(docs),
+        }
+    return out
+
+
+def bench_lexical(syntax) -> dict[str, float]:
+    rows = [line.rstrip("\n").split("\t") for line in LEXICAL.read_text(encoding="utf-8").splitlines() if line.strip()]
+    flagged = suggested = 0
+    for row in rows:
+        sentence, word = row[0], row[1].strip()
+        alternatives = {a.strip().lower() for a in row[2:] if a.strip()}
+        start = sentence.find(word)
+        findings = find_all(syntax.analyze(sentence), sentence)
+        hits = [f for f in findings if f.type in WORD_TYPES and f.start <= start < f.end]
+        flagged += bool(hits)
+        plains = {p.strip().lower() for f in hits for p in f.extra.get("plain", [])}
+        suggested += bool(plains & alternatives)
+    return {"n": len(rows), "flagged": flagged / len(rows), "suggestion_listed": suggested / len(rows)}
+
+
+def bench_letters(syntax) -> tuple[pd.DataFrame, bool]:
+    rows = []
+    for path in sorted((ROOT / "corpora/letters").glob("*.md")):
+        result = analyze_document(read_letter(path).text, str(path), syntax)
+        rows.append(
+            {
+                "letter": path.stem,
+                "style": "plain" if path.stem in PLAIN_LETTERS else "officialese",
+                **{
+                    k: result[k]
+                    for k in (
+                        "flesch_douma",
+                        "brouwer",
+                        "lint_score",
+                        "lint_level",
+                        "difficulty",
+                        "avg_sentence_length",
+                        "b1_verdict",
+                    )
+                },
+                "findings": len(result["findings"]),
+            }
+        )
+    frame = pd.DataFrame(rows)
+    plain, official = frame[frame["style"] == "plain"], frame[frame["style"] == "officialese"]
+    separated = (
+        official["difficulty"].min() > plain["difficulty"].max()
+        and official["lint_score"].min() > plain["lint_score"].max()
+        and official["flesch_douma"].max() < plain["flesch_douma"].min()
+    )
+    return frame, bool(separated)
+
+
+def one_page_letter() -> str:
+    text = read_letter(ROOT / "corpora/letters/woz-beschikking.md").text
+    words = text.split()
+    while len(words) < 400:
+        words += text.split()
+    return " ".join(words[:400])
+
+
+def bench_speed(use_frog: bool) -> dict[str, float]:
+    text = one_page_letter()
+    fast = LexiconSyntax()
+    analyze_document(text, syntax=fast)
+    n, t0 = 20, time.perf_counter()
+    for _ in range(n):
+        analyze_document(text, syntax=fast)
+    out = {"fast_ms": (time.perf_counter() - t0) / n * 1000}
+    out["fast_letters_per_s"] = 1000 / out["fast_ms"]
+    if use_frog:
+        frog = FrogSyntax()
+        t0 = time.perf_counter()
+        analyze_document(text, syntax=frog)
+        out["frog_first_s"] = time.perf_counter() - t0
+        variants = [text.replace("Lindenoord", f"Lindenoord{k}") + f" Brief {k}." for k in range(3)]
+        t0 = time.perf_counter()
+        frog.prepare(variants)
+        for v in variants:
+            analyze_document(v, syntax=frog)
+        out["frog_batch_s_per_letter"] = (time.perf_counter() - t0) / len(variants)
+        out["frog_letters_per_s"] = 1 / out["frog_batch_s_per_letter"]
+    return out
+
+
+def reference() -> dict[str, tuple[float, float]]:
+    """Mean and SD of the difficulty features over UD Dutch (Alpino + LassySmall dev/test) sentences."""
+    syntax = LexiconSyntax()
+    values: dict[str, list[float]] = {k: [] for k in rd.REFERENCE}
+    n = 0
+    for path in sorted(UD.glob("*.conllu")):
+        for line in path.read_text(encoding="utf-8").splitlines():
+            if not line.startswith("# text = "):
+                continue
+            text = line[len("# text = ") :]
+            for sentence in syntax.analyze(text):
+                stats = rd.sentence_stats(sentence)
+                if not stats.n_words:
+                    continue
+                counts: dict[str, int] = {}
+                for f in find_all([sentence], text):
+                    counts[f.type] = counts.get(f.type, 0) + 1
+                for k, v in rd.difficulty_features(stats, counts).items():
+                    values[k].append(float(v))
+                n += 1
+    print(f"{n} sentences")
+    return {k: (round(statistics.fmean(v), 2), round(statistics.stdev(v), 2)) for k, v in values.items()}
+
+
+def lint_golden(syntax) -> dict[str, float]:
+    """Agreement with LiNT-II's word-level features on its four example texts (lower-cased tokens)."""
+    freq_err, concrete_agree, concrete_n, sent_scores, freq_total = [], 0, 0, [], 0
+    if isinstance(syntax, FrogSyntax):
+        syntax.prepare(
+            [
+                " ".join(w["text"] for w in sent["word_features"])
+                for level in range(1, 5)
+                for sent in json.loads((LINT_EXAMPLES / f"level{level}.json").read_text())["sentences"]
+            ]
+        )
+    for level in range(1, 5):
+        data = json.loads((LINT_EXAMPLES / f"level{level}.json").read_text())
+        for sent in data["sentences"]:
+            words = [w["text"] for w in sent["word_features"]]
+            text = " ".join(words)
+            ours = syntax.analyze(text)
+            tokens = {t.start: t for s in ours for t in s.tokens}
+            offset = 0
+            for w in sent["word_features"]:
+                tok = tokens.get(offset)
+                offset += len(w["text"]) + 1
+                if tok is None:
+                    continue
+                freq_total += "word_frequency" in w
+                if "word_frequency" in w and (z := rd.word_frequency(tok)) is not None:
+                    freq_err.append(abs(z - w["word_frequency"]))
+                if "super_sem_type" in w and w["super_sem_type"] != "unknown":
+                    concrete_n += 1
+                    concrete_agree += {"c": "concrete", "a": "abstract", "u": "undefined"}.get(
+                        rd.noun_type(tok) or "", ""
+                    ) == w["super_sem_type"]
+            stats = [rd.sentence_stats(s) for s in ours]
+            doc = rd.lint_document(stats)
+            if doc["lint_score"] is not None and sent["lint_score"] is not None:
+                sent_scores.append((doc["lint_score"], sent["lint_score"]))
+    ours, theirs = zip(*sent_scores)
+    return {
+        "freq_words": len(freq_err),
+        "freq_words_lint": freq_total,
+        "freq_exact_share": sum(e < 0.01 for e in freq_err) / len(freq_err),
+        "freq_mean_abs_err": statistics.fmean(freq_err),
+        "noun_type_agreement": concrete_agree / concrete_n,
+        "sentence_lint_pearson": statistics.correlation(ours, theirs),
+        "sentence_lint_mean_abs_diff": statistics.fmean(abs(a - b) for a, b in sent_scores),
+    }
+
+
+def _read_conllu(path: Path):
+    rows: list[list[str]] = []
+    text = ""
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if line.startswith("# text = "):
+            text = line[len("# text = ") :]
+        elif not line.strip():
+            if rows:
+                yield text, rows
+            rows = []
+        elif not line.startswith("#"):
+            cols = line.split("\t")
+            if "-" not in cols[0] and "." not in cols[0]:
+                rows.append(cols)
+
+
+def ud_check() -> dict[str, float]:
+    """The fast path against UD Dutch gold (Alpino + LassySmall dev/test): parts of speech, passive
+    sentences (aux:pass), finite verbs and the estimated maximum dependency length."""
+    from analyzer.syntax import Sentence, Token
+
+    syntax = LexiconSyntax()
+    pos_ok = pos_n = tp = fp = fn = 0
+    sdl, fin = [], []
+    for path in sorted(UD.glob("*.conllu")):
+        for text, rows in _read_conllu(path):
+            gold, offset = [], 0
+            for cols in rows:
+                i = text.find(cols[1], offset)
+                if i < 0:
+                    break
+                gold.append((i, cols))
+                offset = i + len(cols[1])
+            if len(gold) != len(rows):
+                continue
+            ours = syntax.analyze(text)
+            by_start = {t.start: t for s in ours for t in s.tokens}
+            for i, cols in gold:
+                tok = by_start.get(i)
+                if tok is not None and cols[3] != "PUNCT":
+                    pos_n += 1
+                    pos_ok += tok.pos == cols[3] or (cols[3] == "AUX" and tok.pos == "VERB")
+            gold_passive = any(cols[7] == "aux:pass" for _, cols in gold)
+            our_passive = any(f.type == "passive" for f in find_all(ours, text))
+            tp += gold_passive and our_passive
+            fp += our_passive and not gold_passive
+            fn += gold_passive and not our_passive
+            if len(ours) == 1:
+                tokens = tuple(
+                    Token(c[1], 0, 0, c[2], c[3], "", int(c[6]) - 1 if c[6] != "0" else k, c[7])
+                    for k, (_, c) in enumerate(gold)
+                )
+                lengths = rd.dep_lengths(Sentence(0, 0, tokens, True))
+                approx = rd.approx_max_dep_length(ours[0])
+                if len(lengths) >= 2 and approx is not None:
+                    sdl.append((approx, max(lengths)))
+                fin.append((sum(t.is_finite for t in ours[0].tokens), sum("VerbForm=Fin" in c[5] for _, c in gold)))
+    return {
+        "pos_accuracy": pos_ok / pos_n,
+        "tokens": pos_n,
+        "passive_precision": tp / (tp + fp),
+        "passive_recall": tp / (tp + fn),
+        "max_dep_length_pearson": statistics.correlation(*zip(*sdl)),
+        "max_dep_length_mae": statistics.fmean(abs(a - b) for a, b in sdl),
+        "finite_verbs_pearson": statistics.correlation(*zip(*fin)),
+        "finite_verbs_exact": sum(a == b for a, b in fin) / len(fin),
+    }
+
+
+def markdown(frame: pd.DataFrame) -> str:
+    """A markdown table without the optional 'tabulate' dependency."""
+    cells = [[f"{v:.2f}" if isinstance(v, float) else str(v) for v in row] for row in frame.itertuples(index=False)]
+    lines = ["| " + " | ".join(frame.columns) + " |", "|" + "---|" * len(frame.columns)]
+    return "\n".join(lines + ["| " + " | ".join(row) + " |" for row in cells])
+
+
+def frog_texts() -> list[str]:
+    pairs = pd.read_csv(PAIRS)
+    texts = list(pairs["Complex"]) + list(pairs["Simple"])
+    for side in ("Complex", "Simple"):
+        texts += [" ".join(g) for _, g in pairs.groupby("Document ID")[side]]
+    texts += [line.split("\t")[0] for line in LEXICAL.read_text(encoding="utf-8").splitlines() if line.strip()]
+    texts += [read_letter(p).text for p in sorted((ROOT / "corpora/letters").glob("*.md"))]
+    return texts
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--frog", action="store_true", help="also run with Frog (slow: minutes)")
+    parser.add_argument("--reference", action="store_true", help="recompute the difficulty reference from UD")
+    parser.add_argument("--lint-golden", action="store_true", help="compare with LiNT-II's example features")
+    parser.add_argument("--ud-check", action="store_true", help="fast path against UD Dutch gold annotation")
+    args = parser.parse_args()
+    if args.ud_check:
+        print(json.dumps({k: round(v, 3) for k, v in ud_check().items()}, indent=1))
+        return
+    if args.reference:
+        print(json.dumps(reference(), indent=1))
+        return
+    analyzers = [LexiconSyntax()] + ([FrogSyntax()] if args.frog else [])
+    if args.lint_golden:
+        for syntax in analyzers:
+            print(syntax.name, json.dumps(lint_golden(syntax), indent=1))
+        return
+    for syntax in analyzers:
+        if isinstance(syntax, FrogSyntax):  # one Frog run for everything (it takes ~12 s to start)
+            t0 = time.perf_counter()
+            syntax.prepare(frog_texts())
+            print(f"frog batch: {time.perf_counter() - t0:.0f} s")
+        print(f"\n## {syntax.name}: Amsterdam complex->simple pairs (share where the simple side scores easier)")
+        print("| metric | sentence pairs | documents |\n|---|---|---|")
+        for metric, r in bench_pairs(syntax).items():
+            print(f"| {metric} | {r['sentence']:.3f} | {r['document']:.3f} |")
+        lexical = bench_lexical(syntax)
+        print(
+            f"\nlexical simplification (n={lexical['n']}): flagged {lexical['flagged']:.3f}, "
+            f"suggestion among listed alternatives {lexical['suggestion_listed']:.3f}"
+        )
+        frame, separated = bench_letters(syntax)
+        print("\ndemo letters:\n" + markdown(frame))
+        print(f"every officialese letter harder than every plain letter (difficulty, LiNT, Flesch-Douma): {separated}")
+    print("\nspeed:", json.dumps({k: round(v, 3) for k, v in bench_speed(args.frog).items()}))
+
+
+if __name__ == "__main__":
+    main()
