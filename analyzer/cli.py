@@ -53,6 +53,21 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--out", metavar="FILE", help="schrijf naar dit bestand (verplicht voor xlsx)")
     p.set_defaults(func=cmd_report)
 
+    p = sub.add_parser("cluster", help="groepeer korte teksten uit een bestand in onderwerpen")
+    p.add_argument("--input", required=True, metavar="FILE", help="CSV, TSV, XLSX of JSON lines")
+    p.add_argument("--text-column", required=True, metavar="COL", help="kolom met de tekst")
+    p.add_argument("--k", type=int, default=None, metavar="K", help="aantal onderwerpen (standaard: automatisch)")
+    p.add_argument("--out", metavar="FILE", help="uitvoer (.csv, .xlsx of .jsonl); standaard CSV naar het scherm")
+    p.add_argument("--config", metavar="FILE", help="instellingen (TOML), voor het taalmodel")
+    p.set_defaults(func=cmd_cluster)
+
+    p = sub.add_parser("topics", help="de onderwerpen van de geanalyseerde gesprekken")
+    p.add_argument("--store", default=DEFAULT_STORE, metavar="FILE")
+    p.add_argument("--format", choices=["table", "json"], default="table")
+    p.add_argument("--rename", nargs=2, metavar=("ID", "LABEL"), help="geef onderwerp ID een eigen naam")
+    p.add_argument("--merge", nargs=2, type=int, metavar=("ID", "DOEL"), help="voeg onderwerp ID samen met DOEL")
+    p.set_defaults(func=cmd_topics)
+
     p = sub.add_parser("readability", help="leesbaarheid en B1-toets van brieven (bestanden of mappen)")
     p.add_argument("paths", nargs="+", metavar="PATH", help="brief (.txt, .md, .docx, .pdf, .odt) of map met brieven")
     p.add_argument("--format", choices=["table", "json"], default="table")
@@ -82,6 +97,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("afgebroken", file=sys.stderr)
         return 130
+    except BrokenPipeError:  # output piped into e.g. `head`, which stopped reading
+        sys.stdout = open(os.devnull, "w")  # noqa: SIM115 — silence the flush at exit
+        return 0
     except Exception as exc:  # noqa: BLE001 — one line for the user, the traceback with --debug
         if args.debug:
             raise
@@ -111,6 +129,7 @@ def cmd_analyze(args: argparse.Namespace) -> int:
                 print(f"    let op: {note}")
         print(f"  leesbaarheid: {summary.letters_scored} brieven beoordeeld")
         print(f"  embeddings: {summary.embedded} berekend, {summary.embeddings_cached} uit de cache")
+        print(f"  onderwerpen: {summary.topics} (bekijk ze met: analyzer topics --store {settings.store_path})")
         if any(f.quarantined for f in summary.files):
             print(f"  Bekijk afgekeurde regels met: analyzer quarantine --store {settings.store_path}")
     return 0
@@ -139,6 +158,121 @@ def cmd_report(args: argparse.Namespace) -> int:
     for col in ("first_sent", "last_sent"):
         frame[col] = pd.to_datetime(frame[col]).dt.strftime("%Y-%m-%d")
     return _emit(frame, args.format, args.out, REPORT_LABELS, sheet="Brieven")
+
+
+def cmd_cluster(args: argparse.Namespace) -> int:
+    from analyzer.embed import get_embedder
+    from analyzer.ingest.tables import read_table
+    from analyzer.topics import cluster_texts
+
+    settings = Settings.load(args.config)
+    table = read_table(args.input)
+    column = args.text_column.strip().lower()
+    if column not in table.frame.columns:
+        present = ", ".join(str(c) for c in table.frame.columns if c != "_row")
+        raise InputError(f"{args.input}: kolom '{args.text_column}' niet gevonden (gevonden: {present})")
+    if args.k is not None and args.k < 1:
+        raise InputError("--k moet 1 of groter zijn")
+    frame = table.frame
+    texts = frame[column].map(lambda v: "" if v is None else str(v).strip())
+    empty = texts.eq("")
+    for row in frame.loc[empty, "_row"]:
+        print(f"let op: {args.input}, rij {row}: kolom '{args.text_column}' is leeg; overgeslagen", file=sys.stderr)
+    for row_no, reason, _ in table.broken:
+        print(f"let op: {args.input}, rij {row_no}: {reason}; overgeslagen", file=sys.stderr)
+    kept = frame.loc[~empty].reset_index(drop=True)
+    if len(kept) < 2:
+        raise InputError(f"{args.input}: te weinig teksten om te groeperen ({len(kept)})")
+    if args.k is not None and args.k > len(kept):
+        raise InputError(f"--k {args.k} is groter dan het aantal teksten ({len(kept)})")
+    embedder = get_embedder(settings.embedding_model)
+    vectors = embedder.encode(texts[~empty].tolist(), settings.embedding_batch_size, show_progress=sys.stderr.isatty())
+    topics = cluster_texts(texts[~empty].tolist(), vectors, k=args.k)
+    out = pd.concat([kept.drop(columns=["_row"]), topics], axis=1)
+    print(f"{len(kept)} teksten in {out['topic_id'].nunique()} onderwerpen", file=sys.stderr)
+    if args.out is None:
+        sys.stdout.write(out.to_csv(index=False))
+        return 0
+    suffix = Path(args.out).suffix.lower()
+    if suffix == ".xlsx":
+        out.to_excel(args.out, index=False)
+    elif suffix in (".jsonl", ".ndjson"):
+        out.to_json(args.out, orient="records", lines=True, force_ascii=False)
+    elif suffix in (".csv", ".tsv", ".txt"):
+        out.to_csv(args.out, index=False, sep="\t" if suffix == ".tsv" else ",")
+    else:
+        raise InputError(f"{args.out}: gebruik .csv, .tsv, .xlsx of .jsonl")
+    print(f"geschreven: {args.out}", file=sys.stderr)
+    return 0
+
+
+TOPIC_LABELS = {"topic_id": "id", "label": "onderwerp", "size": "gesprekken", "share": "aandeel %",
+                "low_confidence": "twijfel", "keywords": "kernwoorden", "first_seen": "eerst gezien",
+                "is_new": "nieuw", "parent": "hoofdonderwerp"}
+
+
+def cmd_topics(args: argparse.Namespace) -> int:
+    from analyzer.store import Store
+    from analyzer.topics import apply_manual_edits
+
+    if args.rename or args.merge:
+        with Store(args.store) as store:
+            topics = store.topics()
+            known = set(topics["topic_id"].tolist())
+            if args.rename:
+                topic_id = _topic_id(args.rename[0], known)
+                label = args.rename[1].strip()
+                if not label:
+                    raise InputError("--rename: de nieuwe naam is leeg")
+                store.add_topic_edit("rename", topic_id, label=label)
+                renames, merges = {topic_id: label}, []
+            else:
+                source, target = (_topic_id(str(v), known) for v in args.merge)
+                if source == target:
+                    raise InputError("--merge: een onderwerp kan niet met zichzelf samengevoegd worden")
+                store.add_topic_edit("merge", source, target_id=target)
+                renames, merges = {}, [(source, target)]
+            assignments = store.con.execute(
+                "SELECT call_id, topic_id, confidence, low_confidence FROM call_topics"
+            ).df()
+            run_id = store.start_run("topics-edit", {"rename": args.rename, "merge": args.merge})
+            topics, assignments = apply_manual_edits(topics, assignments, renames, merges)
+            store.replace_topics(topics, assignments, run_id)
+            store.finish_run(run_id, "completed", {})
+        print("opgeslagen; de wijziging blijft gelden bij volgende analyses", file=sys.stderr)
+    with Store(args.store, read_only=not (args.rename or args.merge)) as store:
+        frame = store.con.execute(
+            """
+            SELECT t.topic_id, t.label, t.size, t.keywords_json, t.first_seen, t.is_new, t.parent,
+                   coalesce(sum(c.low_confidence::INTEGER), 0)::BIGINT AS low_confidence
+            FROM topics t LEFT JOIN call_topics c USING (topic_id)
+            WHERE t.active AND t.level = 1 GROUP BY ALL ORDER BY t.size DESC, t.topic_id
+            """
+        ).df()
+    if frame.empty:
+        print("Nog geen onderwerpen: voer eerst 'analyzer analyze' uit.", file=sys.stderr)
+        return 0
+    frame["keywords"] = frame.pop("keywords_json").map(json.loads)
+    frame["share"] = (100 * frame["size"] / frame["size"].sum()).round(1)
+    frame["first_seen"] = pd.to_datetime(frame["first_seen"]).dt.strftime("%Y-%m-%d")
+    if args.format == "json":
+        print(frame.to_json(orient="records", force_ascii=False, indent=2))
+        return 0
+    frame["keywords"] = frame["keywords"].map(lambda k: ", ".join(k[:6]))
+    frame = frame[["topic_id", "label", "size", "share", "low_confidence", "is_new", "keywords"]]
+    with pd.option_context("display.max_rows", None, "display.width", 220, "display.max_colwidth", 70):
+        print(frame.rename(columns=TOPIC_LABELS).to_string(index=False))
+    return 0
+
+
+def _topic_id(value: str, known: set[int]) -> int:
+    try:
+        topic_id = int(value)
+    except ValueError:
+        raise InputError(f"onderwerp '{value}' is geen nummer") from None
+    if topic_id not in known:
+        raise InputError(f"onderwerp {topic_id} bestaat niet (zie analyzer topics)")
+    return topic_id
 
 
 READABILITY_COLUMNS = {

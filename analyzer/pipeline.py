@@ -52,6 +52,7 @@ class AnalysisSummary:
     letters_scored: int = 0
     embedded: int = 0
     embeddings_cached: int = 0
+    topics: int = 0
 
     def as_dict(self) -> dict:
         return asdict(self)
@@ -90,6 +91,7 @@ def analyze(
         summary.embedded, summary.embeddings_cached = embed_store(
             store, embedder, settings.embedding_batch_size, progress
         )
+        summary.topics = discover_topics(store, embedder, run_id, progress)
     except BaseException as exc:
         store.finish_run(run_id, "failed", {"error": f"{type(exc).__name__}: {exc}", **summary.as_dict()})
         raise
@@ -207,3 +209,22 @@ def embed_store(store: Store, embedder: Embedder, batch_size: int, progress: boo
     texts = calls + [strip_markers(t) for t in paragraphs]
     cached = CachedEmbedder(embedder, store)
     return cached.ensure(texts, batch_size=batch_size, show_progress=progress)
+
+
+def discover_topics(store: Store, embedder: Embedder, run_id: int, progress: bool = False) -> int:
+    """Fit topics on every stored call, continuing the previous run's topic ids and manual edits."""
+    from analyzer.topics import TopicModel
+
+    calls = store.con.execute('SELECT call_id, "timestamp", text FROM calls ORDER BY call_id').df()
+    if len(calls) < 2:
+        return 0
+    if progress:
+        log.warning("Onderwerpen zoeken in %d gesprekken ...", len(calls))
+    vectors = CachedEmbedder(embedder, store).encode(calls["text"].tolist())
+    previous = store.topics()
+    renames, merges = store.topic_edits()
+    model = TopicModel(previous=previous if len(previous) else None, renames=renames, merges=merges)
+    model.fit(calls, vectors)
+    assignments = model.assignments_frame(calls["call_id"].tolist())
+    store.replace_topics(model.topics_frame(), assignments, run_id)
+    return int(assignments["topic_id"].nunique())

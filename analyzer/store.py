@@ -71,6 +71,19 @@ MIGRATIONS: list[str] = [
         template_id VARCHAR, finding_no INTEGER, paragraph_no INTEGER, type VARCHAR, start_char INTEGER,
         end_char INTEGER, text VARCHAR, suggestion VARCHAR, PRIMARY KEY (template_id, finding_no));
     """,
+    # 3: call topics (analyzer.topics), their assignment to calls, and manual edits by analysts.
+    """
+    CREATE TABLE IF NOT EXISTS topics (
+        topic_id INTEGER PRIMARY KEY, level INTEGER, parent INTEGER, label VARCHAR, auto_label VARCHAR,
+        keywords_json VARCHAR, representative VARCHAR, size BIGINT, centroid BLOB, first_seen TIMESTAMP,
+        is_new BOOLEAN, merged_into INTEGER, active BOOLEAN, run_id INTEGER);
+    CREATE TABLE IF NOT EXISTS call_topics (
+        call_id VARCHAR PRIMARY KEY, topic_id INTEGER, confidence DOUBLE, low_confidence BOOLEAN, run_id INTEGER);
+    CREATE SEQUENCE IF NOT EXISTS topic_edit_ids START 1;
+    CREATE TABLE IF NOT EXISTS topic_edits (
+        id INTEGER PRIMARY KEY DEFAULT nextval('topic_edit_ids'), kind VARCHAR, topic_id INTEGER,
+        target_id INTEGER, label VARCHAR, created_at TIMESTAMP);
+    """,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 
@@ -242,6 +255,53 @@ class Store:
                         con.unregister("_rows")
             finally:
                 con.unregister("_ids")
+
+    def replace_topics(self, topics: pd.DataFrame, assignments: pd.DataFrame, run_id: int) -> None:
+        """The run's topics (every level, retired ones too) and the topic of every call."""
+        frame = topics.copy()
+        frame["keywords_json"] = frame["keywords"].map(lambda k: json.dumps(list(k), ensure_ascii=False))
+        frame["centroid"] = frame["centroid"].map(
+            lambda c: None if c is None else np.asarray(c, dtype=np.float32).tobytes()
+        )
+        frame["run_id"] = run_id
+        columns = ["topic_id", "level", "parent", "label", "auto_label", "keywords_json", "representative", "size",
+                   "centroid", "first_seen", "is_new", "merged_into", "active", "run_id"]
+        calls = assignments[["call_id", "topic_id", "confidence", "low_confidence"]].assign(run_id=run_id)
+        with self.transaction() as con:
+            con.execute("DELETE FROM topics")
+            con.execute("DELETE FROM call_topics")
+            con.register("_topics", frame.reindex(columns=columns))
+            con.register("_assign", calls)
+            try:
+                con.execute(f"INSERT INTO topics ({', '.join(columns)}) SELECT * FROM _topics")
+                con.execute("INSERT INTO call_topics SELECT * FROM _assign")
+            finally:
+                con.unregister("_topics")
+                con.unregister("_assign")
+
+    def topics(self) -> pd.DataFrame:
+        """Stored topics with ``keywords`` as lists and ``centroid`` as float32 arrays."""
+        frame = self.con.execute("SELECT * EXCLUDE (run_id) FROM topics ORDER BY level DESC, topic_id").df()
+        frame["keywords"] = frame.pop("keywords_json").map(lambda s: json.loads(s) if s else [])
+        frame["centroid"] = frame["centroid"].map(
+            lambda b: None if b is None or (isinstance(b, float) and np.isnan(b)) else np.frombuffer(b, np.float32)
+        )
+        return frame
+
+    def add_topic_edit(self, kind: str, topic_id: int, target_id: int | None = None, label: str | None = None) -> None:
+        with self.transaction() as con:
+            con.execute(
+                "INSERT INTO topic_edits (kind, topic_id, target_id, label, created_at) "
+                "VALUES (?, ?, ?, ?, now()::TIMESTAMP)",
+                [kind, topic_id, target_id, label],
+            )
+
+    def topic_edits(self) -> tuple[dict[int, str], list[tuple[int, int]]]:
+        """Manual renames ({topic_id: label}, the latest wins) and merges ([(source, target)]), in order."""
+        rows = self.con.execute("SELECT kind, topic_id, target_id, label FROM topic_edits ORDER BY id").fetchall()
+        renames = {int(t): str(label) for kind, t, _, label in rows if kind == "rename"}
+        merges = [(int(t), int(target)) for kind, t, target, _ in rows if kind == "merge"]
+        return renames, merges
 
     def upsert_mailings(self, mailings: pd.DataFrame, source_file: str, run_id: int) -> None:
         frame = mailings.assign(source_file=source_file, run_id=run_id)

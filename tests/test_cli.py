@@ -253,3 +253,56 @@ def test_every_command_is_documented_in_readme() -> None:
             for flag in action.option_strings:
                 if flag.startswith("--") and flag != "--help":
                     assert flag in readme, f"{name} {flag} missing from README"
+
+
+def test_topics_listing_rename_and_merge_survive_reanalysis(tmp_path, letters_dir, mailings_csv, config, capsys):
+    rows = [
+        [f"T{i}", f"2026-03-0{1 + i % 5} 10:00", text, "telefoon", "60", "", ""]
+        for i, text in enumerate(
+            ["brief WOZ waarde woning klopt niet"] * 6
+            + ["grofvuil afspraak ophalen matras"] * 6
+            + ["paspoort aanvragen afspraak balie"] * 6
+        )
+    ]
+    calls = write_csv(tmp_path / "calls.csv", CALL_HEADER, rows)
+    store = str(tmp_path / "s.duckdb")
+    assert _analyze(tmp_path, [calls], letters_dir, mailings_csv, config) == 0
+    assert main(["topics", "--store", store, "--format", "json"]) == 0
+    topics = json.loads(capsys.readouterr().out)
+    assert sum(t["size"] for t in topics) == 18
+    assert all({"topic_id", "label", "size", "keywords", "share"} <= set(t) for t in topics)
+    first, *rest = topics
+    assert main(["topics", "--store", store, "--rename", str(first["topic_id"]), "Vragen over WOZ"]) == 0
+    if rest:
+        assert main(["topics", "--store", store, "--merge", str(rest[0]["topic_id"]), str(first["topic_id"])]) == 0
+    capsys.readouterr()
+    # A new analysis re-fits the topics; the manual label and merge are applied again.
+    assert _analyze(tmp_path, [calls], letters_dir, mailings_csv, config) == 0
+    assert main(["topics", "--store", store, "--format", "json"]) == 0
+    after = {t["topic_id"]: t for t in json.loads(capsys.readouterr().out)}
+    assert after[first["topic_id"]]["label"] == "Vragen over WOZ"
+    if rest:
+        assert rest[0]["topic_id"] not in after
+        assert after[first["topic_id"]]["size"] >= first["size"] + rest[0]["size"]
+    with Store(store, read_only=True) as s:
+        assert s.count("call_topics") == 18
+    assert main(["topics", "--store", store, "--rename", "999", "x"]) == 2
+    assert "onderwerp 999 bestaat niet" in capsys.readouterr().err
+
+
+def test_cluster_command(tmp_path, config, capsys) -> None:
+    texts = ["afval niet opgehaald container vol"] * 5 + ["paspoort verlopen afspraak maken"] * 5 + [""]
+    path = write_csv(
+        tmp_path / "teksten.csv", ["id", "Tekst"], [[str(i), t] for i, t in enumerate(texts)], delimiter=";"
+    )
+    out = tmp_path / "uit.xlsx"
+    args = ["cluster", "--input", str(path), "--text-column", "Tekst", "--config", str(config), "--out", str(out)]
+    assert main(args) == 0
+    err = capsys.readouterr().err
+    assert "rij 12: kolom 'Tekst' is leeg" in err
+    result = pd.read_excel(out)
+    assert list(result.columns) == ["id", "tekst", "topic_id", "topic_label", "confidence"]
+    assert len(result) == 10
+    assert result.groupby("topic_id")["tekst"].nunique().max() == 1  # the two subjects are not mixed
+    assert main(["cluster", "--input", str(path), "--text-column", "Notitie", "--config", str(config)]) == 2
+    assert "kolom 'Notitie' niet gevonden" in capsys.readouterr().err

@@ -1,0 +1,150 @@
+"""Dutch word handling for topic labels: tokens, lemmas, stop words and contact-centre filler.
+
+Everything that knows Dutch morphology sits behind :func:`lemmatise`, so that a trained Dutch
+pipeline (a later issue) replaces one function. Today it is ``spacy.blank("nl")`` with the lookup
+lemmatiser of spacy-lookups-data, plus a conservative plural rule for the nouns the lookup table
+misses (``belastingen`` -> ``belasting``, ``aanslagen`` -> ``aanslag``). spaCy Docs stay inside
+this module: callers get lists of strings.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from functools import lru_cache
+from typing import Any
+
+# Typed placeholders written by analyzer.privacy ([NAAM], [BSN], ...) and letter markers («naam»).
+PLACEHOLDER = re.compile(r"\[[A-Z][A-Z_]*\]|«[^»]*»|\{\{[^}]*\}\}|<<[^>]*>>")
+
+# Words of the contact-centre note itself, not of its subject: who called, that they called, what
+# the agent did. Taken from KCC notes (the demo corpus and the notes in the issue); lower case,
+# compared with both the token and its lemma.
+KCC_FILLER = frozenset(
+    """
+    kl klant klanten klantnr mevr mevrouw mw mvr dhr heer hr meneer mr dame beller bellers burger
+    bewoner bewoonster inwoner persoon zoon dochter partner moeder vader bewindvoerder
+    belt bellen gebeld belde terugbellen teruggebeld terugbelverzoek terugbelnotitie callback
+    vraagt vragen vroeg gevraagd vraag vragen wil willen wilde weet weten wist zegt zeggen zei gezegd
+    geeft aan aangegeven maken maakt gemaakt meldt melden gemeld heeft hebben had gehad krijgt krijgen kreeg gekregen
+    snapt snappen begrijpt begrijpen begrepen
+    ivm nav mbt tav obv ipv ihkv ism evt zsm svp aub ca tel nr info informatie
+    uitgelegd uitleg gegeven doorverbonden doorgezet verwezen doorverwezen geïnformeerd
+    geinformeerd aangemaakt genoteerd gemaild mail mailt mailen email website site kcc
+    gesprek telefoon telefonisch contact contactcentrum collega team afdeling gemeente
+    graag even nog wel niet weer ok oke goed gaat gaan ging
+    medewerker goedemorgen goedemiddag goedenavond goedendag hallo hoi dag dank bedankt fijn fijne prima
+    doorverbinden doorverb doorverbind dv doorzetten afhandelen afgehandeld toelichten toegelicht nakomen
+    tbv vd mnr mnr. vorig vorige keer eerder opnieuw betreffen betreft nogmaals
+    bsn iban adres mailadres emailadres e-mail e-mailadres rekeningnummer rekeningnr geboortedatum gebdat geb
+    telefoonnummer telnr postcode
+    """.split()
+)
+
+MIN_LENGTH = 2
+
+# Irregular plurals of words that are common in municipal notes and missing from the lookup table.
+LEMMA_EXCEPTIONS = {"brieven": "brief", "aanslagen": "aanslag", "huizen": "huis", "kinderen": "kind"}
+
+
+@lru_cache(maxsize=1)
+def _pipeline() -> Any:
+    """The blank Dutch pipeline with the lookup lemmatiser (loaded once per process)."""
+    import spacy
+
+    nlp = spacy.blank("nl")
+    nlp.add_pipe("lemmatizer", config={"mode": "lookup"})
+    nlp.initialize()
+    return nlp
+
+
+@lru_cache(maxsize=1)
+def _known_lemmas() -> frozenset[str]:
+    table = _pipeline().get_pipe("lemmatizer").lookups.get_table("lemma_lookup")
+    return frozenset(table[key] for key in table)
+
+
+@lru_cache(maxsize=1)
+def stop_words() -> frozenset[str]:
+    """spaCy's Dutch stop words plus the contact-centre filler."""
+    from spacy.lang.nl.stop_words import STOP_WORDS
+
+    return frozenset(STOP_WORDS) | KCC_FILLER
+
+
+def strip_placeholders(text: str) -> str:
+    """The text without pseudonymisation placeholders and letter markers."""
+    return PLACEHOLDER.sub(" ", text)
+
+
+def _singular(word: str, lemma: str) -> str:
+    """A noun plural the lookup table does not know, made singular only where that is safe."""
+    if word in LEMMA_EXCEPTIONS:
+        return LEMMA_EXCEPTIONS[word]
+    if lemma != word or len(word) < 6 or not word.endswith("en"):
+        return lemma
+    if word.endswith("ingen"):  # -ing nouns: belastingen, regelingen, uitkeringen
+        return word[:-2]
+    known = _known_lemmas()
+    if word in known:  # an infinitive or a lemma in its own right (bellen, bakken)
+        return lemma
+    stem = word[:-2]
+    candidates = [stem]
+    if len(stem) > 2 and stem[-1] == stem[-2]:  # bakken -> bak
+        candidates.append(stem[:-1])
+    if len(stem) > 2 and stem[-2] in "aeou" and stem[-3] not in "aeiou":  # afspraken -> afspraak
+        candidates.append(stem[:-1] + stem[-2] + stem[-1])
+    for candidate in candidates:
+        if candidate in known:
+            return candidate
+    for candidate in candidates:  # compounds: the last part must be a known lemma (aanslag -> slag)
+        if any(candidate[i:] in known for i in range(1, len(candidate) - 3)):
+            return candidate
+    return lemma
+
+
+def lemmatise(texts: Sequence[str]) -> list[list[str]]:
+    """Lower-case lemmas of the word tokens of each text (no filtering; punctuation dropped).
+
+    The one place that turns Dutch text into lemmas: swap this for a trained pipeline.
+    """
+    out: list[list[str]] = []
+    cleaned = (strip_placeholders(t or "").lower() for t in texts)
+    for doc in _pipeline().pipe(cleaned, batch_size=256):
+        out.append([_singular(tok.text, tok.lemma_ or tok.text) for tok in doc if not (tok.is_punct or tok.is_space)])
+    return out
+
+
+def is_content_word(word: str, stops: frozenset[str] | None = None) -> bool:
+    """A word worth showing in a topic label: letters (hyphen allowed), not a stop word or filler."""
+    stops = stop_words() if stops is None else stops
+    return (
+        len(word) >= MIN_LENGTH
+        and word not in stops
+        and any(c.isalpha() for c in word)
+        and all(c.isalpha() or c == "-" for c in word)
+    )
+
+
+def content_lemmas(texts: Sequence[str]) -> list[list[str]]:
+    """Per text, its lemmas that may appear in a label (stop words, filler, numbers removed)."""
+    stops = stop_words()
+    return [[w for w in words if is_content_word(w, stops)] for words in lemmatise(texts)]
+
+
+def terms(texts: Sequence[str], bigrams: bool = True) -> list[list[str]]:
+    """Per text, its content lemmas and (optionally) bigrams of content lemmas that stood side by side."""
+    stops = stop_words()
+    out: list[list[str]] = []
+    for words in lemmatise(texts):
+        keep = [is_content_word(w, stops) for w in words]
+        row = [w for w, k in zip(words, keep) if k]
+        if bigrams:
+            row += [f"{a} {b}" for a, b, ka, kb in zip(words, words[1:], keep, keep[1:]) if ka and kb and a != b]
+        out.append(row)
+    return out
+
+
+def unique_in_order(items: Iterable[str]) -> list[str]:
+    seen: set[str] = set()
+    return [x for x in items if not (x in seen or seen.add(x))]
