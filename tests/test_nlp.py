@@ -1,0 +1,79 @@
+"""The committed Dutch pipeline (models/nl_ud/model) loads offline and tags, parses and lemmatises;
+the loader falls back to a blank pipeline with a warning when the model is missing."""
+
+from __future__ import annotations
+
+import warnings
+
+import pytest
+
+from analyzer import nlp as nlp_module
+from analyzer.nlp import MissingModelWarning, has_parser, load_nlp, model_path
+
+requires_model = pytest.mark.skipif(
+    not (nlp_module.DEFAULT_MODEL_PATH / "config.cfg").is_file(), reason="models/nl_ud/model is not committed"
+)
+
+
+@pytest.fixture(scope="module")
+def nlp():
+    return load_nlp(nlp_module.DEFAULT_MODEL_PATH)
+
+
+@requires_model
+def test_model_is_the_trained_pipeline(nlp) -> None:
+    assert has_parser(nlp)
+    assert {"tagger", "morphologizer", "parser", "lemmatizer"} <= set(nlp.pipe_names)
+
+
+@requires_model
+def test_loaded_once(nlp) -> None:
+    assert load_nlp(nlp_module.DEFAULT_MODEL_PATH) is nlp
+
+
+@requires_model
+def test_tags_parse_and_lemmas_of_a_dutch_sentence(nlp) -> None:
+    doc = nlp("De gemeente stuurt u een brief.")
+    by_text = {tok.text: tok for tok in doc}
+    assert by_text["gemeente"].pos_ == "NOUN"
+    assert by_text["stuurt"].pos_ == "VERB"
+    assert by_text["brief"].pos_ == "NOUN"
+    assert by_text["stuurt"].dep_ == "ROOT"
+    assert by_text["gemeente"].head.text == "stuurt"
+    assert by_text["gemeente"].dep_ == "nsubj"
+    assert by_text["stuurt"].lemma_ == "sturen"
+    assert by_text["stuurt"].tag_.startswith("WW")  # Dutch fine tag (CGN/Lassy): werkwoord
+    assert "Number=Sing" in str(by_text["gemeente"].morph)
+
+
+@requires_model
+def test_sentences_come_from_the_parser(nlp) -> None:
+    doc = nlp("U moet de aanslag voor 1 mei betalen. Heeft u vragen? Bel ons dan.")
+    assert [s.text for s in doc.sents] == ["U moet de aanslag voor 1 mei betalen.", "Heeft u vragen?", "Bel ons dan."]
+
+
+@requires_model
+def test_empty_and_punctuation_only_text(nlp) -> None:
+    assert len(nlp("")) == 0
+    assert [t.text for t in nlp("...")] == ["..."]
+
+
+def test_env_var_overrides_the_path(monkeypatch, tmp_path) -> None:
+    monkeypatch.setenv("ANALYZER_NL_MODEL", str(tmp_path))
+    assert model_path() == tmp_path
+    monkeypatch.delenv("ANALYZER_NL_MODEL")
+    assert model_path() == nlp_module.DEFAULT_MODEL_PATH
+
+
+@pytest.mark.filterwarnings("default")
+def test_fallback_to_blank_pipeline_with_a_warning(tmp_path) -> None:
+    missing = tmp_path / "no-model"
+    with pytest.warns(MissingModelWarning, match="not found"):
+        blank = load_nlp(missing)
+    assert not has_parser(blank)
+    assert blank.lang == "nl"
+    doc = blank("Dit is een zin. Dit is er nog een.")
+    assert len(list(doc.sents)) == 2
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        assert load_nlp(missing) is blank  # cached: no second warning
