@@ -23,9 +23,23 @@ from analyzer.errors import InputError
 
 # Readability scores as stored (same names as analyzer.b1.LETTER_COLUMNS).
 SCORE_COLUMNS = (
-    "flesch_douma", "brouwer", "lint_score", "lint_level", "difficulty", "avg_sentence_length",
-    "max_sentence_length", "share_sentences_over_15", "share_sentences_over_20", "rare_word_share",
-    "long_compounds", "passives", "nominalisations", "officialese", "jargon", "n_sentences", "n_words",
+    "flesch_douma",
+    "brouwer",
+    "lint_score",
+    "lint_level",
+    "difficulty",
+    "avg_sentence_length",
+    "max_sentence_length",
+    "share_sentences_over_15",
+    "share_sentences_over_20",
+    "rare_word_share",
+    "long_compounds",
+    "passives",
+    "nominalisations",
+    "officialese",
+    "jargon",
+    "n_sentences",
+    "n_words",
 )
 _SCORE_COLUMNS = ", ".join(f"{c} DOUBLE" for c in SCORE_COLUMNS) + ", b1_verdict VARCHAR"
 
@@ -137,6 +151,15 @@ class Store:
         finally:
             self._in_transaction = False
 
+    @contextmanager
+    def _frame_view(self, name: str, frame: pd.DataFrame) -> Iterator[None]:
+        """Make a DataFrame queryable as ``name`` for the duration of the block."""
+        self.con.register(name, frame)
+        try:
+            yield
+        finally:
+            self.con.unregister(name)
+
     def schema_version(self) -> int:
         exists = self.con.execute(
             "SELECT count(*) FROM information_schema.tables WHERE table_name = 'meta'"
@@ -185,34 +208,26 @@ class Store:
     def existing_calls(self, call_ids: Sequence[str]) -> pd.DataFrame:
         """call_id, row_hash, source_file of the given ids that are already stored."""
         ids = pd.DataFrame({"call_id": list(call_ids)})
-        self.con.register("_ids", ids)
-        try:
+        with self._frame_view("_ids", ids):
             return self.con.execute(
                 "SELECT c.call_id, c.row_hash, c.source_file FROM calls c JOIN _ids USING (call_id)"
             ).df()
-        finally:
-            self.con.unregister("_ids")
 
     def insert_calls(self, calls: pd.DataFrame, run_id: int) -> int:
         frame = calls.assign(run_id=run_id)
         with self.transaction() as con:
-            con.register("_calls", frame)
-            try:
+            with self._frame_view("_calls", frame):
                 con.execute(
                     'INSERT INTO calls (call_id, "timestamp", text, channel, duration_s, reason, agent, '
                     "source_file, source_row, row_hash, run_id) "
                     'SELECT call_id, "timestamp", text, channel, duration_s, reason, agent, source_file, '
                     "source_row, row_hash, run_id FROM _calls"
                 )
-            finally:
-                con.unregister("_calls")
         return len(frame)
 
     def upsert_letters(self, letters: pd.DataFrame, paragraphs: pd.DataFrame, run_id: int) -> None:
         with self.transaction() as con:
-            con.register("_letters", letters.assign(run_id=run_id))
-            con.register("_paras", paragraphs)
-            try:
+            with self._frame_view("_letters", letters.assign(run_id=run_id)), self._frame_view("_paras", paragraphs):
                 con.execute("DELETE FROM letter_paragraphs WHERE template_id IN (SELECT template_id FROM _letters)")
                 con.execute("DELETE FROM letters WHERE template_id IN (SELECT template_id FROM _letters)")
                 con.execute(
@@ -223,9 +238,6 @@ class Store:
                     "INSERT INTO letter_paragraphs SELECT template_id, paragraph_no, start_char, end_char, text "
                     "FROM _paras"
                 )
-            finally:
-                con.unregister("_letters")
-                con.unregister("_paras")
 
     def replace_readability(
         self, letters: pd.DataFrame, paragraphs: pd.DataFrame, findings: pd.DataFrame, run_id: int
@@ -233,28 +245,28 @@ class Store:
         """Scores and findings of the given letters replace what was stored for them."""
         score_cols = [*SCORE_COLUMNS, "b1_verdict"]
         tables = {
-            "letter_readability": (letters.assign(run_id=run_id),
-                                   ["template_id", *score_cols, "b1_reasons", "syntax", "run_id"]),
-            "paragraph_readability": (paragraphs, ["template_id", "paragraph_no", "start_char", "end_char",
-                                                   *score_cols, "b1_reasons", "n_findings"]),
-            "letter_findings": (findings, ["template_id", "finding_no", "paragraph_no", "type", "start_char",
-                                           "end_char", "text", "suggestion"]),
+            "letter_readability": (
+                letters.assign(run_id=run_id),
+                ["template_id", *score_cols, "b1_reasons", "syntax", "run_id"],
+            ),
+            "paragraph_readability": (
+                paragraphs,
+                ["template_id", "paragraph_no", "start_char", "end_char", *score_cols, "b1_reasons", "n_findings"],
+            ),
+            "letter_findings": (
+                findings,
+                ["template_id", "finding_no", "paragraph_no", "type", "start_char", "end_char", "text", "suggestion"],
+            ),
         }
         ids = pd.DataFrame({"template_id": letters["template_id"].astype(str)})
         with self.transaction() as con:
-            con.register("_ids", ids)
-            try:
+            with self._frame_view("_ids", ids):
                 for table, (frame, columns) in tables.items():
                     con.execute(f"DELETE FROM {table} WHERE template_id IN (SELECT template_id FROM _ids)")
                     if frame.empty:
                         continue
-                    con.register("_rows", frame.reindex(columns=columns))
-                    try:
+                    with self._frame_view("_rows", frame.reindex(columns=columns)):
                         con.execute(f"INSERT INTO {table} ({', '.join(columns)}) SELECT * FROM _rows")
-                    finally:
-                        con.unregister("_rows")
-            finally:
-                con.unregister("_ids")
 
     def replace_topics(self, topics: pd.DataFrame, assignments: pd.DataFrame, run_id: int) -> None:
         """The run's topics (every level, retired ones too) and the topic of every call."""
@@ -264,20 +276,29 @@ class Store:
             lambda c: None if c is None else np.asarray(c, dtype=np.float32).tobytes()
         )
         frame["run_id"] = run_id
-        columns = ["topic_id", "level", "parent", "label", "auto_label", "keywords_json", "representative", "size",
-                   "centroid", "first_seen", "is_new", "merged_into", "active", "run_id"]
+        columns = [
+            "topic_id",
+            "level",
+            "parent",
+            "label",
+            "auto_label",
+            "keywords_json",
+            "representative",
+            "size",
+            "centroid",
+            "first_seen",
+            "is_new",
+            "merged_into",
+            "active",
+            "run_id",
+        ]
         calls = assignments[["call_id", "topic_id", "confidence", "low_confidence"]].assign(run_id=run_id)
         with self.transaction() as con:
             con.execute("DELETE FROM topics")
             con.execute("DELETE FROM call_topics")
-            con.register("_topics", frame.reindex(columns=columns))
-            con.register("_assign", calls)
-            try:
+            with self._frame_view("_topics", frame.reindex(columns=columns)), self._frame_view("_assign", calls):
                 con.execute(f"INSERT INTO topics ({', '.join(columns)}) SELECT * FROM _topics")
                 con.execute("INSERT INTO call_topics SELECT * FROM _assign")
-            finally:
-                con.unregister("_topics")
-                con.unregister("_assign")
 
     def topics(self) -> pd.DataFrame:
         """Stored topics with ``keywords`` as lists and ``centroid`` as float32 arrays."""
@@ -306,14 +327,11 @@ class Store:
     def upsert_mailings(self, mailings: pd.DataFrame, source_file: str, run_id: int) -> None:
         frame = mailings.assign(source_file=source_file, run_id=run_id)
         with self.transaction() as con:
-            con.register("_mail", frame)
-            try:
+            with self._frame_view("_mail", frame):
                 con.execute(
                     "INSERT OR REPLACE INTO mailings SELECT template_id, sent_date::DATE, count, source_file, "
                     "source_row, run_id FROM _mail"
                 )
-            finally:
-                con.unregister("_mail")
 
     def add_quarantine(self, rows: pd.DataFrame, run_id: int) -> int:
         """Store rejected rows; a row already quarantined before (same file, row, reason) is not repeated."""
@@ -335,13 +353,17 @@ class Store:
         frame["source_row"] = frame["source_row"].astype("Int64")
         frame = frame.drop_duplicates("fingerprint").assign(run_id=run_id)
         with self.transaction() as con:
-            con.register(
-                "_q",
-                frame[
-                    ["kind", "source_file", "source_row", "column_name", "reason", "raw_json", "fingerprint", "run_id"]
-                ],
-            )
-            try:
+            columns = [
+                "kind",
+                "source_file",
+                "source_row",
+                "column_name",
+                "reason",
+                "raw_json",
+                "fingerprint",
+                "run_id",
+            ]
+            with self._frame_view("_q", frame[columns]):
                 before = con.execute("SELECT count(*) FROM quarantine").fetchall()[0][0]
                 con.execute(
                     "INSERT INTO quarantine (run_id, kind, source_file, source_row, column_name, reason, "
@@ -349,8 +371,6 @@ class Store:
                     "raw_json, fingerprint FROM _q WHERE fingerprint NOT IN (SELECT fingerprint FROM quarantine)"
                 )
                 after = con.execute("SELECT count(*) FROM quarantine").fetchall()[0][0]
-            finally:
-                con.unregister("_q")
         return int(after - before)
 
     # ----------------------------------------------------------------- embeddings
@@ -358,29 +378,23 @@ class Store:
     def get_embeddings(self, keys: Sequence[str], model_id: str) -> dict[str, np.ndarray]:
         if not keys:
             return {}
-        self.con.register("_keys", pd.DataFrame({"key": list(keys)}))
-        try:
+        with self._frame_view("_keys", pd.DataFrame({"key": list(keys)})):
             rows = self.con.execute(
                 "SELECT e.key, e.vector FROM embeddings e JOIN _keys USING (key) WHERE e.model_id = ?",
                 [model_id],
             ).fetchall()
-        finally:
-            self.con.unregister("_keys")
         return {key: np.frombuffer(blob, dtype=np.float32) for key, blob in rows}
 
     def missing_embeddings(self, keys: Sequence[str], model_id: str) -> list[str]:
         """The keys (in the given order) that have no vector for this model yet."""
         if not keys:
             return []
-        self.con.register("_keys", pd.DataFrame({"key": list(keys), "pos": range(len(keys))}))
-        try:
+        with self._frame_view("_keys", pd.DataFrame({"key": list(keys), "pos": range(len(keys))})):
             rows = self.con.execute(
                 "SELECT k.key FROM _keys k ANTI JOIN (SELECT key FROM embeddings WHERE model_id = ?) e "
                 "USING (key) ORDER BY k.pos",
                 [model_id],
             ).fetchall()
-        finally:
-            self.con.unregister("_keys")
         return [r[0] for r in rows]
 
     def put_embeddings(self, vectors: dict[str, np.ndarray], model_id: str) -> None:
@@ -395,17 +409,23 @@ class Store:
             }
         )
         with self.transaction() as con:
-            con.register("_emb", frame)
-            try:
+            with self._frame_view("_emb", frame):
                 con.execute("INSERT OR IGNORE INTO embeddings SELECT key, model_id, dim, vector FROM _emb")
-            finally:
-                con.unregister("_emb")
 
     # ----------------------------------------------------------------- reads
 
     def table(self, name: str) -> pd.DataFrame:
-        if name not in {"calls", "letters", "letter_paragraphs", "mailings", "quarantine", "runs",
-                        "letter_readability", "paragraph_readability", "letter_findings"}:
+        if name not in {
+            "calls",
+            "letters",
+            "letter_paragraphs",
+            "mailings",
+            "quarantine",
+            "runs",
+            "letter_readability",
+            "paragraph_readability",
+            "letter_findings",
+        }:
             raise ValueError(name)
         return self.con.execute(f"SELECT * FROM {name}").df()  # noqa: S608 — name is whitelisted
 

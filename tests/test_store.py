@@ -145,3 +145,10 @@ def test_embedding_cache_never_embeds_a_text_twice(store: Store) -> None:
 def test_cache_key_depends_on_model() -> None:
     assert text_hash("a", "m1") != text_hash("a", "m2")
     assert text_hash("a  b", "m1") == text_hash(" a b ", "m1")
+
+
+def test_stored_score_columns_match_the_readability_engine() -> None:
+    from analyzer.b1 import LETTER_COLUMNS
+    from analyzer.store import SCORE_COLUMNS
+
+    assert (*SCORE_COLUMNS, "b1_verdict") == tuple(LETTER_COLUMNS)
