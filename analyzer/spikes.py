@@ -4,8 +4,9 @@ The baseline of a day is a trimmed mean of the same weekday over the previous we
 holidays left out; the highest quarter of the values dropped, so a past surge does not lift it),
 so busy Mondays are expected on Mondays and a slow trend moves the baseline along. A day is a
 spike day when its count is improbable under Poisson noise around that baseline (upper tail
-probability below ``alpha``) and above it by enough calls to matter (``min_excess``). Consecutive spike days, with closed days (weekends, holidays) in between
-allowed, form one spike with its start, peak and end.
+probability below ``alpha``) and above it by enough calls to matter (``min_excess``).
+Consecutive spike days, with closed days (weekends, holidays) in between allowed, form one spike
+with its start, peak and end.
 
 This is the first slice of issue #4: the method still has to be chosen by measuring precision
 and recall on generated series with known spikes (a benchmark), and hourly series are not done.
