@@ -68,6 +68,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--merge", nargs=2, type=int, metavar=("ID", "DOEL"), help="voeg onderwerp ID samen met DOEL")
     p.set_defaults(func=cmd_topics)
 
+    p = sub.add_parser("spikes", help="pieken in het aantal gesprekken per onderwerp")
+    p.add_argument("--store", default=DEFAULT_STORE, metavar="FILE")
+    p.add_argument("--format", choices=["table", "json"], default="table")
+    p.set_defaults(func=cmd_spikes)
+
     p = sub.add_parser("readability", help="leesbaarheid en B1-toets van brieven (bestanden of mappen)")
     p.add_argument("paths", nargs="+", metavar="PATH", help="brief (.txt, .md, .docx, .pdf, .odt) of map met brieven")
     p.add_argument("--format", choices=["table", "json"], default="table")
@@ -130,6 +135,7 @@ def cmd_analyze(args: argparse.Namespace) -> int:
         print(f"  leesbaarheid: {summary.letters_scored} brieven beoordeeld")
         print(f"  embeddings: {summary.embedded} berekend, {summary.embeddings_cached} uit de cache")
         print(f"  onderwerpen: {summary.topics} (bekijk ze met: analyzer topics --store {settings.store_path})")
+        print(f"  pieken: {summary.spikes} (bekijk ze met: analyzer spikes --store {settings.store_path})")
         if any(f.quarantined for f in summary.files):
             print(f"  Bekijk afgekeurde regels met: analyzer quarantine --store {settings.store_path}")
     return 0
@@ -144,7 +150,10 @@ REPORT_LABELS = {
     "mailings": "verzendingen",
     "first_sent": "eerste",
     "last_sent": "laatste",
-    "paragraphs": "alinea's", "b1_verdict": "B1-oordeel", "lint_level": "LiNT-niveau", "difficulty": "moeilijkheid",
+    "paragraphs": "alinea's",
+    "b1_verdict": "B1-oordeel",
+    "lint_level": "LiNT-niveau",
+    "difficulty": "moeilijkheid",
 }
 
 
@@ -206,9 +215,17 @@ def cmd_cluster(args: argparse.Namespace) -> int:
     return 0
 
 
-TOPIC_LABELS = {"topic_id": "id", "label": "onderwerp", "size": "gesprekken", "share": "aandeel %",
-                "low_confidence": "twijfel", "keywords": "kernwoorden", "first_seen": "eerst gezien",
-                "is_new": "nieuw", "parent": "hoofdonderwerp"}
+TOPIC_LABELS = {
+    "topic_id": "id",
+    "label": "onderwerp",
+    "size": "gesprekken",
+    "share": "aandeel %",
+    "low_confidence": "twijfel",
+    "keywords": "kernwoorden",
+    "first_seen": "eerst gezien",
+    "is_new": "nieuw",
+    "parent": "hoofdonderwerp",
+}
 
 
 def cmd_topics(args: argparse.Namespace) -> int:
@@ -265,6 +282,35 @@ def cmd_topics(args: argparse.Namespace) -> int:
     return 0
 
 
+SPIKE_LABELS = {"topic_id": "id", "topic_label": "onderwerp", "start": "begin", "peak": "piek", "end": "eind",
+                "observed": "gesprekken", "expected": "verwacht", "excess_calls": "extra", "template_id": "brief",
+                "link_score": "koppeling"}  # fmt: skip
+
+
+def cmd_spikes(args: argparse.Namespace) -> int:
+    from analyzer.store import Store
+
+    with Store(args.store, read_only=True) as store:
+        frame = store.con.execute(
+            """
+            SELECT s.topic_id, t.label AS topic_label, s.start, s.peak, s."end", s.observed, s.expected,
+                   s.excess AS excess_calls, s.template_id, s.link_score
+            FROM spikes s LEFT JOIN topics t USING (topic_id) ORDER BY s.excess DESC, s.start
+            """
+        ).df()
+    for col in ("start", "peak", "end"):
+        frame[col] = pd.to_datetime(frame[col]).dt.strftime("%Y-%m-%d")
+    if args.format == "json":
+        print(frame.to_json(orient="records", force_ascii=False, indent=2))
+        return 0
+    if frame.empty:
+        print("Geen pieken gevonden.")
+        return 0
+    with pd.option_context("display.max_rows", None, "display.width", 200, "display.max_colwidth", 60):
+        print(frame.astype(object).where(frame.notna(), "").rename(columns=SPIKE_LABELS).to_string(index=False))
+    return 0
+
+
 def _topic_id(value: str, known: set[int]) -> int:
     try:
         topic_id = int(value)
@@ -276,9 +322,15 @@ def _topic_id(value: str, known: set[int]) -> int:
 
 
 READABILITY_COLUMNS = {
-    "path": "bestand", "b1_verdict": "B1-oordeel", "flesch_douma": "Flesch-Douma", "brouwer": "Brouwer",
-    "lint_score": "LiNT", "lint_level": "LiNT-niveau", "difficulty": "moeilijkheid",
-    "avg_sentence_length": "gem. zinslengte", "n_findings": "bevindingen",
+    "path": "bestand",
+    "b1_verdict": "B1-oordeel",
+    "flesch_douma": "Flesch-Douma",
+    "brouwer": "Brouwer",
+    "lint_score": "LiNT",
+    "lint_level": "LiNT-niveau",
+    "difficulty": "moeilijkheid",
+    "avg_sentence_length": "gem. zinslengte",
+    "n_findings": "bevindingen",
 }
 
 
@@ -296,8 +348,10 @@ def cmd_readability(args: argparse.Namespace) -> int:
             letters += batch.letters
         elif path.is_file():
             if path.suffix.lower() not in LETTER_SUFFIXES:
-                raise InputError(f"{path}: bestandstype {path.suffix or '(geen)'} wordt niet ondersteund "
-                                 f"(wel: {', '.join(LETTER_SUFFIXES)})")
+                raise InputError(
+                    f"{path}: bestandstype {path.suffix or '(geen)'} wordt niet ondersteund "
+                    f"(wel: {', '.join(LETTER_SUFFIXES)})"
+                )
             letters.append(read_letter(path))
         else:
             raise InputError(f"{path}: bestand of map niet gevonden")

@@ -53,6 +53,7 @@ class AnalysisSummary:
     embedded: int = 0
     embeddings_cached: int = 0
     topics: int = 0
+    spikes: int = 0
 
     def as_dict(self) -> dict:
         return asdict(self)
@@ -92,6 +93,7 @@ def analyze(
             store, embedder, settings.embedding_batch_size, progress
         )
         summary.topics = discover_topics(store, embedder, run_id, progress)
+        summary.spikes = find_spikes(store, run_id)
     except BaseException as exc:
         store.finish_run(run_id, "failed", {"error": f"{type(exc).__name__}: {exc}", **summary.as_dict()})
         raise
@@ -228,3 +230,13 @@ def discover_topics(store: Store, embedder: Embedder, run_id: int, progress: boo
     assignments = model.assignments_frame(calls["call_id"].tolist())
     store.replace_topics(model.topics_frame(), assignments, run_id)
     return int(assignments["topic_id"].nunique())
+
+
+def find_spikes(store: Store, run_id: int) -> int:
+    """Surges of daily calls per topic (analyzer.spikes); linking them to letters comes later."""
+    from analyzer.spikes import SpikeDetector, daily_counts
+
+    calls = store.con.execute('SELECT c."timestamp", t.topic_id FROM calls c JOIN call_topics t USING (call_id)').df()
+    spikes = SpikeDetector().detect(daily_counts(calls))
+    store.replace_spikes(spikes.assign(template_id=None, link_score=None), run_id)
+    return len(spikes)

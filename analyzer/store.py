@@ -98,6 +98,12 @@ MIGRATIONS: list[str] = [
         id INTEGER PRIMARY KEY DEFAULT nextval('topic_edit_ids'), kind VARCHAR, topic_id INTEGER,
         target_id INTEGER, label VARCHAR, created_at TIMESTAMP);
     """,
+    # 4: call spikes per topic (analyzer.spikes); template_id and link_score are filled by linking.
+    """
+    CREATE TABLE IF NOT EXISTS spikes (
+        topic_id INTEGER, start DATE, peak DATE, "end" DATE, days INTEGER, observed DOUBLE, expected DOUBLE,
+        excess DOUBLE, template_id VARCHAR, link_score DOUBLE, run_id INTEGER, PRIMARY KEY (topic_id, start));
+    """,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 
@@ -299,6 +305,17 @@ class Store:
             with self._frame_view("_topics", frame.reindex(columns=columns)), self._frame_view("_assign", calls):
                 con.execute(f"INSERT INTO topics ({', '.join(columns)}) SELECT * FROM _topics")
                 con.execute("INSERT INTO call_topics SELECT * FROM _assign")
+
+    def replace_spikes(self, spikes: pd.DataFrame, run_id: int) -> None:
+        columns = ["topic_id", "start", "peak", "end", "days", "observed", "expected", "excess", "template_id",
+                   "link_score", "run_id"]  # fmt: skip
+        frame = spikes.assign(run_id=run_id).reindex(columns=columns)
+        with self.transaction() as con, self._frame_view("_spikes", frame):
+            con.execute("DELETE FROM spikes")
+            con.execute(
+                'INSERT INTO spikes SELECT topic_id, start::DATE, peak::DATE, "end"::DATE, days, observed, expected, '
+                "excess, template_id, link_score, run_id FROM _spikes"
+            )
 
     def topics(self) -> pd.DataFrame:
         """Stored topics with ``keywords`` as lists and ``centroid`` as float32 arrays."""

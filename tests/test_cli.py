@@ -306,3 +306,33 @@ def test_cluster_command(tmp_path, config, capsys) -> None:
     assert result.groupby("topic_id")["tekst"].nunique().max() == 1  # the two subjects are not mixed
     assert main(["cluster", "--input", str(path), "--text-column", "Notitie", "--config", str(config)]) == 2
     assert "kolom 'Notitie' niet gevonden" in capsys.readouterr().err
+
+
+def test_spikes_are_found_stored_and_listed(tmp_path, letters_dir, mailings_csv, config, capsys) -> None:
+    days = pd.date_range("2026-01-05", "2026-03-06", freq="B")  # working days
+    subjects = ["afval container niet geleegd", "paspoort afspraak maken balie", "parkeren vergunning bezoek"]
+    rows, n = [], 0
+    for day in days:
+        for subject in subjects:
+            for _ in range(3):
+                n += 1
+                rows.append([f"S{n}", f"{day:%Y-%m-%d} 10:00", subject, "telefoon", "60", "", ""])
+        if pd.Timestamp("2026-03-02") <= day <= pd.Timestamp("2026-03-04"):  # a surge after a mailing
+            for _ in range(30):
+                n += 1
+                rows.append(
+                    [f"S{n}", f"{day:%Y-%m-%d} 11:00", "brief WOZ waarde woning klopt niet", "telefoon", "", "", ""]
+                )
+    calls = write_csv(tmp_path / "calls.csv", CALL_HEADER, rows)
+    assert _analyze(tmp_path, [calls], letters_dir, mailings_csv, config) == 0
+    assert main(["spikes", "--store", str(tmp_path / "s.duckdb"), "--format", "json"]) == 0
+    spikes = json.loads(capsys.readouterr().out)
+    assert len(spikes) == 1
+    spike = spikes[0]
+    expected = {"topic_id", "topic_label", "start", "peak", "end", "excess_calls", "template_id", "link_score"}
+    assert expected <= set(spike)
+    assert (spike["start"], spike["end"]) == ("2026-03-02", "2026-03-04")
+    assert spike["excess_calls"] == 90 and spike["template_id"] is None
+    assert "woz" in spike["topic_label"].lower()
+    assert main(["spikes", "--store", str(tmp_path / "s.duckdb")]) == 0
+    assert "2026-03-02" in capsys.readouterr().out
