@@ -41,7 +41,7 @@ class SpikeDetector:
 
     weeks: int = 8  # same-weekday history the baseline looks at
     min_history: int = 3  # fewer earlier same-weekday values: no baseline, no spike
-    alpha: float = 1e-5  # Poisson upper-tail probability below which a day is a spike day
+    alpha: float = 1e-7  # Poisson upper-tail probability below which a day is a spike day (bench_spikes.py)
     trim: float = 0.25  # share of the highest history values left out of the baseline
     min_excess: int = 5  # and at least this many calls above it
     max_gap_days: int = 3  # closed days that may separate spike days of one spike
@@ -55,7 +55,7 @@ class SpikeDetector:
         history = counts.where(~holiday)
         out = pd.Series(np.nan, index=counts.index)
         for weekday in range(7):
-            mask = index.weekday == weekday
+            mask = index.day_of_week == weekday
             same = history[mask]
             prior = same.shift(1).rolling(self.weeks, min_periods=self.min_history).apply(self._trimmed_mean, raw=True)
             out[mask] = prior.to_numpy()
