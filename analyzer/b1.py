@@ -17,6 +17,7 @@ from collections.abc import Iterable
 from analyzer import readability as rd
 from analyzer.findings import find_all
 from analyzer.ingest.letters import split_paragraphs
+from analyzer.schema import READABILITY_SCORES
 from analyzer.syntax import LexiconSyntax, Sentence, SyntaxAnalyzer
 from analyzer.syntax_frog import FrogSyntax
 
@@ -159,26 +160,7 @@ FROG_MISSING = (
 )
 
 
-LETTER_COLUMNS = (
-    "flesch_douma",
-    "brouwer",
-    "lint_score",
-    "lint_level",
-    "difficulty",
-    "avg_sentence_length",
-    "max_sentence_length",
-    "share_sentences_over_15",
-    "share_sentences_over_20",
-    "rare_word_share",
-    "long_compounds",
-    "passives",
-    "nominalisations",
-    "officialese",
-    "jargon",
-    "n_sentences",
-    "n_words",
-    "b1_verdict",
-)
+LETTER_COLUMNS = (*READABILITY_SCORES, "b1_verdict")
 
 
 def to_frames(results: list[dict], template_ids: list[str] | None = None):

@@ -22,6 +22,13 @@ MAILING_COLUMNS = MAILING_REQUIRED
 
 LETTER_META = ("title", "department", "version", "valid_from", "kenmerk")
 
+# Readability scores per letter and paragraph (analyzer.b1), as stored (analyzer.store).
+READABILITY_SCORES = (
+    "flesch_douma", "brouwer", "lint_score", "lint_level", "difficulty", "avg_sentence_length",
+    "max_sentence_length", "share_sentences_over_15", "share_sentences_over_20", "rare_word_share",
+    "long_compounds", "passives", "nominalisations", "officialese", "jargon", "n_sentences", "n_words",
+)  # fmt: skip
+
 # Timestamps before this are typing or export errors (Excel's 1900 epoch and the like).
 EARLIEST_TIMESTAMP = pd.Timestamp("1990-01-01")
 

@@ -20,27 +20,9 @@ import numpy as np
 import pandas as pd
 
 from analyzer.errors import InputError
+from analyzer.schema import READABILITY_SCORES
 
-# Readability scores as stored (same names as analyzer.b1.LETTER_COLUMNS).
-SCORE_COLUMNS = (
-    "flesch_douma",
-    "brouwer",
-    "lint_score",
-    "lint_level",
-    "difficulty",
-    "avg_sentence_length",
-    "max_sentence_length",
-    "share_sentences_over_15",
-    "share_sentences_over_20",
-    "rare_word_share",
-    "long_compounds",
-    "passives",
-    "nominalisations",
-    "officialese",
-    "jargon",
-    "n_sentences",
-    "n_words",
-)
+SCORE_COLUMNS = READABILITY_SCORES
 _SCORE_COLUMNS = ", ".join(f"{c} DOUBLE" for c in SCORE_COLUMNS) + ", b1_verdict VARCHAR"
 
 MIGRATIONS: list[str] = [
