@@ -31,6 +31,8 @@ import numpy as np
 import pandas as pd
 import yaml
 
+from analyzer import calendar_nl
+
 HERE = Path(__file__).resolve().parent
 DEFAULT_LETTERS_DIR = HERE / "letters"
 MODEL_PATH = HERE / "kcc_model.yaml"
@@ -115,44 +117,10 @@ HOURS_BALIE = (9, (0.9, 1.3, 1.2, 0.9, 1.0, 1.0, 0.9, 0.7))
 # --- calendar ------------------------------------------------------------------------------
 
 
-def easter_sunday(year: int) -> dt.date:
-    """Easter Sunday (Gregorian calendar), by the anonymous Gregorian algorithm."""
-    a, b, c = year % 19, year // 100, year % 100
-    d, e = b // 4, b % 4
-    f = (b + 8) // 25
-    g = (b - f + 1) // 3
-    h = (19 * a + b - d - g + 15) % 30
-    i, k = c // 4, c % 4
-    l = (32 + 2 * e + 2 * i - h - k) % 7  # noqa: E741 — the algorithm's own name
-    m = (a + 11 * h + 22 * l) // 451
-    month, day = divmod(h + l - 7 * m + 114, 31)
-    day += 1
-    return dt.date(year, month, day)
-
-
-def public_holidays(year: int) -> dict[dt.date, str]:
-    """Dutch public holidays on which the KCC phone lines and desk are closed.
-
-    Good Friday is treated as closed; Liberation Day (5 May) as a normal working day.
-    King's Day is 27 April, or 26 April when the 27th is a Sunday.
-    """
-    easter = easter_sunday(year)
-    kings_day = dt.date(year, 4, 27)
-    if kings_day.weekday() == 6:
-        kings_day = dt.date(year, 4, 26)
-    days = {
-        dt.date(year, 1, 1): "Nieuwjaarsdag",
-        easter - dt.timedelta(days=2): "Goede Vrijdag",
-        easter: "Eerste Paasdag",
-        easter + dt.timedelta(days=1): "Tweede Paasdag",
-        kings_day: "Koningsdag",
-        easter + dt.timedelta(days=39): "Hemelvaartsdag",
-        easter + dt.timedelta(days=49): "Eerste Pinksterdag",
-        easter + dt.timedelta(days=50): "Tweede Pinksterdag",
-        dt.date(year, 12, 25): "Eerste Kerstdag",
-        dt.date(year, 12, 26): "Tweede Kerstdag",
-    }
-    return dict(sorted(days.items()))
+# Dutch public holidays (the KCC is closed) come from the analyzer itself, so the generator and
+# the spike baseline agree on which days are closed.
+easter_sunday = calendar_nl.easter
+public_holidays = calendar_nl.holidays
 
 
 @dataclass(frozen=True)
