@@ -205,8 +205,10 @@ def _pseudonymise_raw(rejected: pd.DataFrame, pseudonymise: Pseudonymise) -> pd.
 
 
 def embed_store(store: Store, embedder: Embedder, batch_size: int, progress: bool) -> tuple[int, int]:
-    """Make sure every stored call and letter paragraph has a cached embedding."""
-    calls = store.con.execute("SELECT text FROM calls").df()["text"].tolist()
+    """Make sure every stored call (its subject, analyzer.notes) and letter paragraph has a cached embedding."""
+    from analyzer.notes import subject_texts
+
+    calls = subject_texts(store.con.execute("SELECT text FROM calls").df()["text"].tolist())
     paragraphs = store.con.execute("SELECT text FROM letter_paragraphs").df()["text"].tolist()
     texts = calls + [strip_markers(t) for t in paragraphs]
     cached = CachedEmbedder(embedder, store)
@@ -215,6 +217,7 @@ def embed_store(store: Store, embedder: Embedder, batch_size: int, progress: boo
 
 def discover_topics(store: Store, embedder: Embedder, run_id: int, progress: bool = False) -> int:
     """Fit topics on every stored call, continuing the previous run's topic ids and manual edits."""
+    from analyzer.notes import subject_texts
     from analyzer.topics import TopicModel
 
     calls = store.con.execute('SELECT call_id, "timestamp", text FROM calls ORDER BY call_id').df()
@@ -222,7 +225,8 @@ def discover_topics(store: Store, embedder: Embedder, run_id: int, progress: boo
         return 0
     if progress:
         log.warning("Onderwerpen zoeken in %d gesprekken ...", len(calls))
-    vectors = CachedEmbedder(embedder, store).encode(calls["text"].tolist())
+    calls["subject"] = subject_texts(calls["text"].tolist())
+    vectors = CachedEmbedder(embedder, store).encode(calls["subject"].tolist())
     previous = store.topics()
     renames, merges = store.topic_edits()
     model = TopicModel(previous=previous if len(previous) else None, renames=renames, merges=merges)

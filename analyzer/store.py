@@ -86,6 +86,26 @@ MIGRATIONS: list[str] = [
         topic_id INTEGER, start DATE, peak DATE, "end" DATE, days INTEGER, observed DOUBLE, expected DOUBLE,
         excess DOUBLE, template_id VARCHAR, link_score DOUBLE, run_id INTEGER, PRIMARY KEY (topic_id, start));
     """,
+    # 5: avoidable contact per call (analyzer.demand), letter <-> topic links (analyzer.link) and the
+    # calls attributed to each letter (analyzer.attribution).
+    """
+    CREATE TABLE IF NOT EXISTS call_demand (
+        call_id VARCHAR PRIMARY KEY, demand_type VARCHAR, avoidable BOOLEAN, confidence DOUBLE,
+        method VARCHAR, run_id INTEGER);
+    CREATE TABLE IF NOT EXISTS demand_models (
+        model_id VARCHAR PRIMARY KEY, embedding_model VARCHAR, created_at TIMESTAMP, n_labels INTEGER,
+        metrics_json VARCHAR, model BLOB);
+    CREATE TABLE IF NOT EXISTS letter_links (
+        template_id VARCHAR, topic_id INTEGER, link_score DOUBLE, content_score DOUBLE, timing_score DOUBLE,
+        mention_score DOUBLE, paragraph_no INTEGER, paragraph_score DOUBLE, attributed_calls DOUBLE,
+        evidence_json VARCHAR, run_id INTEGER, PRIMARY KEY (template_id, topic_id));
+    CREATE TABLE IF NOT EXISTS letter_attribution (
+        template_id VARCHAR PRIMARY KEY, letters_sent BIGINT, attributed_calls DOUBLE, attributed_low DOUBLE,
+        attributed_high DOUBLE, avoidable_calls DOUBLE, calls_per_1000 DOUBLE, estimated_cost_eur DOUBLE,
+        top_topic INTEGER, top_paragraph INTEGER, demand_json VARCHAR, run_id INTEGER);
+    CREATE TABLE IF NOT EXISTS call_letters (
+        call_id VARCHAR, template_id VARCHAR, weight DOUBLE, run_id INTEGER, PRIMARY KEY (call_id, template_id));
+    """,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 
@@ -299,6 +319,60 @@ class Store:
                 "excess, template_id, link_score, run_id FROM _spikes"
             )
 
+    def replace_demand(self, demand: pd.DataFrame, run_id: int) -> None:
+        """Demand type of every call: ``call_id, demand_type, avoidable, confidence, method``."""
+        columns = ["call_id", "demand_type", "avoidable", "confidence", "method", "run_id"]
+        frame = demand.assign(run_id=run_id).reindex(columns=columns)
+        with self.transaction() as con, self._frame_view("_demand", frame):
+            con.execute("DELETE FROM call_demand")
+            con.execute("INSERT INTO call_demand SELECT * FROM _demand")
+
+    def save_demand_model(
+        self, model_id: str, embedding_model: str, n_labels: int, metrics: dict, blob: bytes
+    ) -> None:
+        """A trained demand classifier (pickled bytes); the newest one is used by later runs."""
+        with self.transaction() as con:
+            con.execute("DELETE FROM demand_models WHERE model_id = ?", [model_id])
+            con.execute(
+                "INSERT INTO demand_models VALUES (?, ?, now()::TIMESTAMP, ?, ?, ?)",
+                [model_id, embedding_model, n_labels, json.dumps(metrics, ensure_ascii=False), blob],
+            )
+
+    def latest_demand_model(self, embedding_model: str) -> tuple[str, dict, bytes] | None:
+        """``(model_id, metrics, pickled bytes)`` of the newest classifier for this embedding, or None."""
+        rows = self.con.execute(
+            "SELECT model_id, metrics_json, model FROM demand_models WHERE embedding_model = ? "
+            "ORDER BY created_at DESC, model_id DESC LIMIT 1",
+            [embedding_model],
+        ).fetchall()
+        if not rows:
+            return None
+        model_id, metrics, blob = rows[0]
+        return str(model_id), json.loads(metrics or "{}"), bytes(blob)
+
+    def replace_attribution(
+        self, links: pd.DataFrame, attribution: pd.DataFrame, call_letters: pd.DataFrame, run_id: int
+    ) -> None:
+        """Letter <-> topic links, per-letter attribution and per-call letter weights, in one go."""
+        tables = {
+            "letter_links": ["template_id", "topic_id", "link_score", "content_score", "timing_score",
+                             "mention_score", "paragraph_no", "paragraph_score", "attributed_calls",
+                             "evidence_json", "run_id"],
+            "letter_attribution": ["template_id", "letters_sent", "attributed_calls", "attributed_low",
+                                   "attributed_high", "avoidable_calls", "calls_per_1000", "estimated_cost_eur",
+                                   "top_topic", "top_paragraph", "demand_json", "run_id"],
+            "call_letters": ["call_id", "template_id", "weight", "run_id"],
+        }  # fmt: skip
+        frames = {"letter_links": links, "letter_attribution": attribution, "call_letters": call_letters}
+        with self.transaction() as con:
+            for table, columns in tables.items():
+                con.execute(f"DELETE FROM {table}")  # noqa: S608 — fixed names
+                frame = frames[table].assign(run_id=run_id).reindex(columns=columns)
+                if frame.empty:
+                    continue
+                with self._frame_view("_rows", frame):
+                    con.execute(f"INSERT INTO {table} SELECT * FROM _rows")  # noqa: S608
+
     def topics(self) -> pd.DataFrame:
         """Stored topics with ``keywords`` as lists and ``centroid`` as float32 arrays."""
         frame = self.con.execute("SELECT * EXCLUDE (run_id) FROM topics ORDER BY level DESC, topic_id").df()
@@ -424,6 +498,11 @@ class Store:
             "letter_readability",
             "paragraph_readability",
             "letter_findings",
+            "spikes",
+            "call_demand",
+            "letter_links",
+            "letter_attribution",
+            "call_letters",
         }:
             raise ValueError(name)
         return self.con.execute(f"SELECT * FROM {name}").df()  # noqa: S608 — name is whitelisted
