@@ -18,7 +18,7 @@ from analyzer import readability as rd
 from analyzer.findings import find_all
 from analyzer.ingest.letters import split_paragraphs
 from analyzer.schema import READABILITY_SCORES
-from analyzer.syntax import LexiconSyntax, Sentence, SyntaxAnalyzer
+from analyzer.syntax import Sentence, SyntaxAnalyzer, default_syntax
 from analyzer.syntax_frog import FrogSyntax
 
 B1_MAX_AVG_SENTENCE = 15.0
@@ -29,7 +29,11 @@ B1_MAX_RARE_SHARE = 0.05
 B1_MAX_LINT_LEVEL = 2
 
 SYNTAX_NOTES = {
-    "lexicon": "Zonder parser: zinsbouw (afhankelijkheidslengte, persoonsvormen) is geschat met woordlijsten.",
+    "spacy": "Woordsoorten en zinsbouw uit het Nederlandse taalmodel (models/nl_ud).",
+    "lexicon": (
+        "Zonder taalmodel: zinsbouw (afhankelijkheidslengte, persoonsvormen) is geschat met woordlijsten. "
+        "Het taalmodel models/nl_ud/model ontbreekt; de scores zijn minder betrouwbaar."
+    ),
     "frog": "Met Frog: woordsoorten en zinsbouw uit de Frog-parser.",
 }
 
@@ -62,13 +66,14 @@ def b1_verdict(summary: dict, counts: Counter, n_sentences: int, lint_level: int
 
 def _scores(sentences: list[Sentence], findings: list, which: Iterable[int]) -> dict:
     idx = list(which)
+    reference = rd.reference_for(sentences)
     stats = [rd.sentence_stats(sentences[i]) for i in idx]
     summary = rd.summarise(stats)
     lint = rd.lint_document(stats)
     counts = Counter(f.type for f in findings if f.sentence in set(idx))
     per_sentence = Counter((f.sentence, f.type) for f in findings)
     diffs = [
-        rd.difficulty(rd.difficulty_features(s, {t: per_sentence[(i, t)] for t in rd_types()}))
+        rd.difficulty(rd.difficulty_features(s, {t: per_sentence[(i, t)] for t in rd_types()}), reference)
         for i, s in zip(idx, stats)
         if s.n_words
     ]
@@ -98,9 +103,10 @@ def analyze_document(text: str, path: str | None = None, syntax: SyntaxAnalyzer 
     """Scores, B1 verdict and findings for a letter, plus the same per paragraph and per sentence.
 
     ``text`` is the cleaned letter text (analyzer.ingest.letters: «markers» are not counted as words).
-    Without ``syntax`` the fast word-list analyzer is used (no parser); pass ``FrogSyntax()`` for Frog.
+    Without ``syntax`` our spaCy pipeline is used (``analyzer.syntax.default_syntax``; the word lists, with a
+    warning, when the model is missing); pass ``FrogSyntax()`` for Frog or ``LexiconSyntax()`` for word lists.
     """
-    syntax = syntax or LexiconSyntax()
+    syntax = syntax or default_syntax()
     sentences = syntax.analyze(text or "")
     findings = find_all(sentences, text or "")
     doc = _scores(sentences, findings, range(len(sentences)))
@@ -139,25 +145,55 @@ def analyze_document(text: str, path: str | None = None, syntax: SyntaxAnalyzer 
 
 
 def analyze_documents(texts: list[str], paths: list[str | None] | None = None, use_frog: bool = False) -> list[dict]:
-    """Many letters at once; with ``use_frog`` all sentences go through one Frog run. Without Frog installed
-    the fast path is used and every result says so in ``syntax_note``."""
+    """Many letters at once, scored with our spaCy pipeline (``default_syntax``).
+
+    With ``use_frog`` Frog parses every sentence too (one Frog run for all letters) as a cross-check: each
+    result gets ``frog`` with Frog's LiNT score, level, features and difficulty, and the share of words on
+    which Frog and our model agree on the part of speech. Without Frog installed the results say so in
+    ``syntax_note`` and have no ``frog`` entry."""
     paths = paths or [None] * len(texts)
-    syntax: SyntaxAnalyzer = LexiconSyntax()
-    fallback = use_frog and not FrogSyntax.available()
-    if use_frog and not fallback:
-        frog = FrogSyntax()
-        frog.prepare(texts)
-        syntax = frog
+    syntax = default_syntax()
     results = [analyze_document(t, p, syntax) for t, p in zip(texts, paths)]
-    if fallback:
+    if not use_frog:
+        return results
+    if not FrogSyntax.available():
         for result in results:
-            result["syntax_note"] = FROG_MISSING
+            result["syntax_note"] = f"{result['syntax_note']} {FROG_MISSING}".strip()
+        return results
+    frog = FrogSyntax()
+    frog.prepare(texts)
+    for text, result in zip(texts, results):
+        check = result["frog"] = frog_cross_check(text, syntax, frog)
+        if check["pos_agreement"] is not None:
+            result["syntax_note"] += (
+                f" Controle met Frog: LiNT {_fmt(check['lint_score'])} (taalmodel {_fmt(result['lint_score'])}), "
+                f"woordsoort gelijk voor {check['pos_agreement']:.0%} van de woorden."
+            )
     return results
 
 
-FROG_MISSING = (
-    "Frog is niet geïnstalleerd (apt-get install frog frogdata): zinsbouw is geschat met woordlijsten, zonder parser."
-)
+def _fmt(value: float | None) -> str:
+    return "-" if value is None else f"{value:.0f}"
+
+
+def frog_cross_check(text: str, ours: SyntaxAnalyzer, frog: SyntaxAnalyzer) -> dict:
+    """Frog's LiNT-II score and features for ``text``, and its part-of-speech agreement with ``ours``."""
+    theirs = frog.analyze(text or "")
+    stats = [rd.sentence_stats(s) for s in theirs]
+    lint = rd.lint_document(stats)
+    frog_pos = {t.start: t.pos for s in theirs for t in s.tokens if t.is_word}
+    our_pos = {t.start: t.pos for s in ours.analyze(text or "") for t in s.tokens if t.is_word}
+    shared = [k for k in our_pos if k in frog_pos]
+    same = sum(our_pos[k] == frog_pos[k] or {our_pos[k], frog_pos[k]} == {"AUX", "VERB"} for k in shared)
+    return {
+        "lint_score": rd._round(lint["lint_score"]),
+        "lint_level": lint["lint_level"],
+        "lint_features": {k: rd._round(v, 3) for k, v in lint["lint_features"].items()},
+        "pos_agreement": rd._round(same / len(shared), 3) if shared else None,
+    }
+
+
+FROG_MISSING = "Frog is niet geïnstalleerd (apt-get install frog frogdata): geen controle met Frog."
 
 
 LETTER_COLUMNS = (*READABILITY_SCORES, "b1_verdict")

@@ -76,13 +76,19 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("readability", help="leesbaarheid en B1-toets van brieven (bestanden of mappen)")
     p.add_argument("paths", nargs="+", metavar="PATH", help="brief (.txt, .md, .docx, .pdf, .odt) of map met brieven")
     p.add_argument("--format", choices=["table", "json"], default="table")
-    p.add_argument("--frog", action="store_true", help="gebruik Frog voor de zinsontleding (traag, nauwkeuriger)")
+    p.add_argument("--frog", action="store_true", help="controleer de zinsontleding met Frog (traag)")
     p.set_defaults(func=cmd_readability)
 
     p = sub.add_parser("quarantine", help="afgekeurde invoerregels met de reden")
     p.add_argument("--store", default=DEFAULT_STORE, metavar="FILE")
     p.add_argument("--format", choices=["table", "json"], default="table")
     p.set_defaults(func=cmd_quarantine)
+
+    p = sub.add_parser("train-demand", help="train het herkennen van vermijdbare gesprekken op eigen labels")
+    p.add_argument("--store", default=DEFAULT_STORE, metavar="FILE")
+    p.add_argument("--labels", required=True, metavar="FILE", help="CSV/XLSX met de kolommen call_id, demand_type")
+    p.add_argument("--format", choices=["table", "json"], default="table")
+    p.set_defaults(func=cmd_train_demand)
     return parser
 
 
@@ -135,37 +141,62 @@ def cmd_analyze(args: argparse.Namespace) -> int:
         print(f"  leesbaarheid: {summary.letters_scored} brieven beoordeeld")
         print(f"  embeddings: {summary.embedded} berekend, {summary.embeddings_cached} uit de cache")
         print(f"  onderwerpen: {summary.topics} (bekijk ze met: analyzer topics --store {settings.store_path})")
-        print(f"  pieken: {summary.spikes} (bekijk ze met: analyzer spikes --store {settings.store_path})")
+        print(
+            f"  pieken: {summary.spikes}, waarvan {summary.linked_spikes} gekoppeld aan een brief "
+            f"(bekijk ze met: analyzer spikes --store {settings.store_path})"
+        )
+        print(f"  vermijdbaar contact: {summary.avoidable_calls} gesprekken")
+        print(
+            f"  brieven met toegeschreven gesprekken: {summary.linked_letters} "
+            f"(ranglijst: analyzer report --store {settings.store_path})"
+        )
         if any(f.quarantined for f in summary.files):
             print(f"  Bekijk afgekeurde regels met: analyzer quarantine --store {settings.store_path}")
     return 0
 
 
 REPORT_LABELS = {
+    "rank": "nr",
     "template_id": "sjabloon",
     "title": "titel",
     "department": "afdeling",
-    "version": "versie",
     "letters_sent": "verzonden",
-    "mailings": "verzendingen",
+    "attributed_calls": "gesprekken",
+    "attributed_low": "gesprekken (laag)",
+    "attributed_high": "gesprekken (hoog)",
+    "avoidable_calls": "vermijdbaar",
+    "calls_per_1000": "per 1000 brieven",
+    "estimated_cost_eur": "kosten (EUR)",
+    "top_topic": "onderwerp-id",
+    "top_topic_label": "belangrijkste onderwerp",
+    "top_paragraph": "alinea",
+    "top_paragraph_text": "tekst van de alinea",
     "first_sent": "eerste",
     "last_sent": "laatste",
-    "paragraphs": "alinea's",
     "b1_verdict": "B1-oordeel",
     "lint_level": "LiNT-niveau",
-    "difficulty": "moeilijkheid",
 }
 
 
+TABLE_COLUMNS = {"rank", "template_id", "letters_sent", "attributed_calls", "avoidable_calls", "calls_per_1000",
+                 "estimated_cost_eur", "top_topic_label", "top_paragraph", "b1_verdict"}  # fmt: skip
+
+
 def cmd_report(args: argparse.Namespace) -> int:
+    from analyzer.report import letter_ranking
     from analyzer.store import Store
 
     with Store(args.store, read_only=True) as store:
-        frame = store.letter_summary()
+        frame = letter_ranking(store)
     if args.top is not None:
         frame = frame.head(args.top)
     for col in ("first_sent", "last_sent"):
         frame[col] = pd.to_datetime(frame[col]).dt.strftime("%Y-%m-%d")
+    for col in ("attributed_calls", "attributed_low", "attributed_high", "avoidable_calls", "calls_per_1000"):
+        frame[col] = frame[col].round(1)
+    frame["estimated_cost_eur"] = frame["estimated_cost_eur"].round(0)
+    if args.format == "table":  # the full width is for JSON and the file exports
+        frame = frame[[c for c in REPORT_LABELS if c in TABLE_COLUMNS]]
     return _emit(frame, args.format, args.out, REPORT_LABELS, sheet="Brieven")
 
 
@@ -387,6 +418,48 @@ def cmd_quarantine(args: argparse.Namespace) -> int:
         {"source_file": "bestand", "source_row": "rij", "column_name": "kolom", "reason": "reden"},
         sheet="Quarantaine",
     )
+
+
+DEMAND_METRIC_LABELS = {"precision": "precisie", "recall": "recall", "f1": "F1", "support": "labels"}
+
+
+def cmd_train_demand(args: argparse.Namespace) -> int:
+    from analyzer.demand import analysis_embedding_model, train_demand
+    from analyzer.embed import get_embedder
+    from analyzer.store import Store
+
+    if not Path(args.store).is_file():
+        raise InputError(f"{args.store}: opslag niet gevonden (voer eerst 'analyzer analyze' uit)")
+    with Store(args.store) as store:
+        model_name = analysis_embedding_model(store)
+        result = train_demand(store, get_embedder(model_name), args.labels)
+    for problem in result.problems:
+        print(f"let op: {problem}; overgeslagen", file=sys.stderr)
+    if args.format == "json":
+        out = {"model_id": result.model_id, "embedding_model": model_name, "rows_in": result.rows_in,
+               "n_labels": result.n_labels, "skipped": len(result.problems), "problems": result.problems,
+               "metrics": result.metrics}  # fmt: skip
+        print(json.dumps(out, ensure_ascii=False, indent=2))
+        return 0
+    print(
+        f"Model {result.model_id} getraind op {result.n_labels} labels (ingelezen {result.rows_in}, "
+        f"overgeslagen {len(result.problems)}); taalmodel {model_name}"
+    )
+    cv = result.metrics.get("cross_validation")
+    if cv is None:
+        print(f"Geen kruisvalidatie: {result.metrics.get('note', '')}")
+    else:
+        print(
+            f"Kruisvalidatie ({cv['folds']}-voudig): juistheid {cv['accuracy']:.2f}, macro-F1 {cv['macro_f1']:.2f}; "
+            f"vermijdbaar: precisie {cv['avoidable']['precision']:.2f}, recall {cv['avoidable']['recall']:.2f}"
+        )
+        frame = pd.DataFrame(cv["per_type"]).T.astype({"support": int}).rename(columns=DEMAND_METRIC_LABELS)
+        print(frame.to_string())
+    zero = result.metrics["zero_shot_on_labels"]
+    print(f"Zonder labels (prototypes) op dezelfde gesprekken: juistheid {zero['accuracy']:.2f}, "
+          f"macro-F1 {zero['macro_f1']:.2f}")  # fmt: skip
+    print("Het model wordt gebruikt bij de volgende 'analyzer analyze'.")
+    return 0
 
 
 def _emit(frame: pd.DataFrame, fmt: str, out: str | None, labels: dict[str, str], sheet: str) -> int:

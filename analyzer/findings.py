@@ -133,6 +133,9 @@ def passives(tokens: list[Token], text: str, index: int) -> list[Finding]:
         part = None
         for j in range(i + 1, len(tokens)):
             t = tokens[j]
+            if a.dep == "aux:pass" and a.head == j and t.pos == "VERB":
+                part = j  # the parser's passive participle (the tagger may call it finite: 'wordt u verzocht')
+                break
             if t.pos == "SCONJ" or t.text in (";", ":") or (t.is_finite and t.pos in ("AUX", "VERB")):
                 break
             if t.tag.startswith("WW|vd") and not _prenominal(t, tokens):

@@ -61,6 +61,26 @@ def load_nlp(path: str | Path | None = None) -> Language:
     return _load(str(Path(path) if path is not None else model_path()))
 
 
+def plain_lemma(form: str, lemma: str) -> str:
+    """A UD Dutch (Alpino) lemma as one word: 'aan_bieden' for 'aangeboden' -> 'aanbieden', 'over_nemen' for
+    'neem' (particle elsewhere in the clause) -> 'nemen', 'aandacht_punt' for 'aandachtspunten' -> 'aandachtspunt'.
+
+    The model's lookup table takes its UD lemmas as Alpino writes separable verbs and compounds; word lists,
+    frequencies and topic keywords need the written word.
+    """
+    if "_" not in lemma:
+        return lemma
+    parts = [p for p in lemma.split("_") if p]
+    if not parts:
+        return lemma
+    low = form.lower()
+    if not low.startswith(parts[0][:3]):
+        return parts[-1]  # the particle or first part is not in this form: 'neem' (... over)
+    head = parts[-1]
+    at = low.rfind(head[: max(3, len(head) - 2)])
+    return low[:at] + head if at > 0 else "".join(parts)
+
+
 def clear_cache() -> None:
     """Forget loaded pipelines (tests; after retraining in a running process)."""
     _load.cache_clear()

@@ -54,6 +54,9 @@ class AnalysisSummary:
     embeddings_cached: int = 0
     topics: int = 0
     spikes: int = 0
+    avoidable_calls: int = 0
+    linked_letters: int = 0
+    linked_spikes: int = 0
 
     def as_dict(self) -> dict:
         return asdict(self)
@@ -94,6 +97,8 @@ def analyze(
         )
         summary.topics = discover_topics(store, embedder, run_id, progress)
         summary.spikes = find_spikes(store, run_id)
+        summary.avoidable_calls = classify_demand(store, embedder, run_id)
+        summary.linked_letters, summary.linked_spikes = link_letters(store, run_id, settings)
     except BaseException as exc:
         store.finish_run(run_id, "failed", {"error": f"{type(exc).__name__}: {exc}", **summary.as_dict()})
         raise
@@ -208,9 +213,10 @@ def embed_store(store: Store, embedder: Embedder, batch_size: int, progress: boo
     """Make sure every stored call (its subject, analyzer.notes) and letter paragraph has a cached embedding."""
     from analyzer.notes import subject_texts
 
-    calls = subject_texts(store.con.execute("SELECT text FROM calls").df()["text"].tolist())
+    notes = store.con.execute("SELECT text FROM calls").df()["text"].tolist()
     paragraphs = store.con.execute("SELECT text FROM letter_paragraphs").df()["text"].tolist()
-    texts = calls + [strip_markers(t) for t in paragraphs]
+    # subjects for topics, whole notes for the demand type (analyzer.demand), paragraphs for the app
+    texts = subject_texts(notes) + notes + [strip_markers(t) for t in paragraphs]
     cached = CachedEmbedder(embedder, store)
     return cached.ensure(texts, batch_size=batch_size, show_progress=progress)
 
@@ -237,10 +243,51 @@ def discover_topics(store: Store, embedder: Embedder, run_id: int, progress: boo
 
 
 def find_spikes(store: Store, run_id: int) -> int:
-    """Surges of daily calls per topic (analyzer.spikes); linking them to letters comes later."""
+    """Surges of daily calls per topic (analyzer.spikes); :func:`link_letters` links them to letters."""
     from analyzer.spikes import SpikeDetector, daily_counts
 
     calls = store.con.execute('SELECT c."timestamp", t.topic_id FROM calls c JOIN call_topics t USING (call_id)').df()
     spikes = SpikeDetector().detect(daily_counts(calls))
     store.replace_spikes(spikes.assign(template_id=None, link_score=None), run_id)
     return len(spikes)
+
+
+def classify_demand(store: Store, embedder: Embedder, run_id: int) -> int:
+    """Demand type of every call (analyzer.demand); returns the number of avoidable calls."""
+    from analyzer.demand import classify_calls
+
+    if store.count("calls") == 0:
+        return 0
+    demand = classify_calls(store, embedder, run_id)
+    return int(demand["avoidable"].sum())
+
+
+def link_letters(store: Store, run_id: int, settings: Settings) -> tuple[int, int]:
+    """Link topics and spikes to letters and attribute calls to letters (analyzer.attribution).
+
+    Returns the number of letters with attributed calls and of spikes linked to a letter.
+    """
+    from analyzer.attribution import attribute
+    from analyzer.notes import subject_texts
+
+    calls = store.con.execute(
+        'SELECT c.call_id, c."timestamp", c.text, t.topic_id FROM calls c JOIN call_topics t USING (call_id) '
+        "ORDER BY c.call_id"
+    ).df()
+    letters = store.table("letters")
+    if calls.empty or letters.empty:
+        return 0, 0
+    calls["subject"] = subject_texts(calls["text"].tolist())
+    topics = pd.DataFrame({"topic_id": sorted(calls["topic_id"].unique())})
+    paragraphs = store.table("letter_paragraphs").sort_values(["template_id", "paragraph_no"])
+    paragraphs["text"] = paragraphs["text"].map(strip_markers)
+    result = attribute(
+        calls, topics, paragraphs, letters, store.table("mailings"),
+        demand=store.table("call_demand"), spikes=store.table("spikes"),
+        cost_per_call_eur=settings.cost_per_call_eur,
+    )  # fmt: skip
+    with store.transaction():
+        store.replace_attribution(result.links, result.letters, result.call_letters, run_id)
+        store.replace_spikes(result.spikes, run_id)
+    linked = int((result.letters["attributed_calls"] > 0).sum())
+    return linked, int(result.spikes["template_id"].notna().sum()) if len(result.spikes) else 0

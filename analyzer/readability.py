@@ -11,12 +11,14 @@ Metrics and their sources:
 - ``difficulty``: an unweighted sum of z-scores ("improper linear model", Dawes 1979, *American
   Psychologist* 34:571) of eight sentence features; the means and standard deviations are those of
   the Dutch UD treebanks (Alpino + LassySmall dev/test, newspaper and Wikipedia text; see
-  ``REFERENCE``). 0 is an average sentence of that text; higher is harder. No weight is fitted, and
-  nothing was tuned on the Amsterdam evaluation pairs.
+  ``REFERENCE`` and ``REFERENCE_PARSED``). 0 is an average sentence of that text; higher is harder. No
+  weight is fitted, and nothing was tuned on the Amsterdam evaluation pairs.
 
 Sentences and words come from spaCy's tokenizer (abbreviations such as o.a., d.d. and art. do not end
-a sentence); syllables from pyphen's Dutch (nl_NL) hyphenation dictionary. Without a parser the
-dependency length is estimated from the verb positions in each clause (``approx_max_dep_length``).
+a sentence); syllables from pyphen's Dutch (nl_NL) hyphenation dictionary. Parts of speech, finite verbs,
+lemmas and the dependency parse come from our Dutch spaCy pipeline (analyzer.syntax_spacy, the default)
+or Frog; without a parser (model missing) the dependency length is estimated from the verb positions in
+each clause (``approx_max_dep_length``).
 """
 
 from __future__ import annotations
@@ -55,6 +57,19 @@ REFERENCE = {
     "officialese": (0.1, 0.33),
     "passives": (0.21, 0.46),
     "nominalisations": (0.08, 0.29),
+}
+# The same for parsed sentences: our spaCy pipeline (analyzer.syntax_spacy) on the 866 sentences of the UD
+# documents held out from its training (models/train_nl.py "eval" part), so the parse is as good as on new text.
+# Recompute with: python benchmarks/bench_readability.py --reference
+REFERENCE_PARSED = {
+    "words": (14.03, 8.84),
+    "syllables_per_word": (1.88, 0.71),
+    "rare_words": (0.96, 1.24),
+    "neg_content_zipf": (-3.89, 0.74),
+    "max_dep_length": (6.5, 5.22),
+    "officialese": (0.07, 0.29),
+    "passives": (0.17, 0.41),
+    "nominalisations": (0.05, 0.23),
 }
 
 
@@ -266,9 +281,16 @@ def difficulty_features(stats: SentenceStats, counts: dict[str, int]) -> dict[st
     }
 
 
-def difficulty(features: dict[str, float]) -> float:
-    """Unit-weighted sum of z-scores against REFERENCE (Dawes 1979); 0 = average UD Dutch sentence."""
-    return sum((features[k] - mean) / sd for k, (mean, sd) in REFERENCE.items())
+def difficulty(features: dict[str, float], reference: dict[str, tuple[float, float]] | None = None) -> float:
+    """Unit-weighted sum of z-scores (Dawes 1979) against ``reference`` (default ``REFERENCE``, the fast path;
+    ``REFERENCE_PARSED`` for parsed sentences); 0 = average UD Dutch sentence."""
+    reference = REFERENCE if reference is None else reference
+    return sum((features[k] - mean) / sd for k, (mean, sd) in reference.items())
+
+
+def reference_for(sentences: list[Sentence]) -> dict[str, tuple[float, float]]:
+    """The difficulty reference that matches how the sentences were analysed (parsed or word lists)."""
+    return REFERENCE_PARSED if sentences and all(s.parsed for s in sentences) else REFERENCE
 
 
 def summarise(stats: list[SentenceStats]) -> dict:

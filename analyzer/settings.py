@@ -28,7 +28,7 @@ class Settings:
     column_mapping: dict[str, str] = field(default_factory=dict)
     # Names found by deduce in notes as well as by our own rules (slower, catches more names).
     use_deduce: bool = True
-    # Readability: use Debian's Frog for the dependency parse (slow, optional) instead of the fast estimate.
+    # Readability: cross-check our spaCy parse with Debian's Frog (slow, optional).
     use_frog: bool = False
     # Euro per call handled by the KCC; an assumption until a municipality sets its own figure.
     cost_per_call_eur: float = 5.5

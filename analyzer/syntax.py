@@ -7,11 +7,13 @@ into ``text``, a lemma, a UD part of speech, a CGN-style tag (``WW|pv`` marks a 
 - ``LexiconSyntax`` (the fast path, always available): spaCy's blank Dutch tokenizer with extra
   abbreviation exceptions, our own sentence rules, parts of speech from word lists (closed classes
   written for this project, spaCy's lookup tables, LiNT-II's noun list). No parse: heads are -1.
-- ``analyzer.syntax_frog.FrogSyntax`` (optional): the same tokens and sentences, tagged, lemmatised
-  and parsed by Frog (Debian packages ``frog`` + ``frogdata``) when the ``frog`` binary is installed.
+- ``analyzer.syntax_spacy.SpacySyntax`` (the default): the same tokens and sentences, tagged, lemmatised
+  and parsed by our Dutch spaCy pipeline (models/nl_ud, loaded once by ``analyzer.nlp.load_nlp``).
+- ``analyzer.syntax_frog.FrogSyntax`` (optional cross-check): the same tokens and sentences, tagged,
+  lemmatised and parsed by Frog (Debian packages ``frog`` + ``frogdata``) when the ``frog`` binary is installed.
 
-A later Dutch spaCy parser only needs to implement ``analyze`` and set ``parsed = True``.
-spaCy Docs stay inside this module.
+``default_syntax()`` picks the spaCy pipeline and falls back to the word lists, with a warning, when the
+model is missing. spaCy Docs stay inside the modules that make them.
 """
 
 from __future__ import annotations
@@ -297,5 +299,16 @@ def clause_spans(tokens: list[Token] | tuple[Token, ...]) -> list[tuple[int, int
 
 
 def default_syntax() -> SyntaxAnalyzer:
-    """The fast analyzer (Frog, in analyzer.syntax_frog, is opt-in: slow to start, not installed everywhere)."""
-    return LexiconSyntax()
+    """Our spaCy pipeline (``SpacySyntax``, cached), or ``LexiconSyntax`` when the model is missing.
+
+    ``analyzer.nlp.load_nlp`` warns (``MissingModelWarning``) once when it falls back to a blank pipeline;
+    results then say ``syntax: lexicon`` and carry the fallback note. Frog stays opt-in (analyzer.b1).
+    """
+    from analyzer.nlp import has_parser, load_nlp
+
+    nlp = load_nlp()
+    if not has_parser(nlp):
+        return LexiconSyntax()
+    from analyzer.syntax_spacy import SpacySyntax
+
+    return SpacySyntax(nlp)

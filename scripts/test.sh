@@ -4,5 +4,5 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
 export HF_HUB_OFFLINE=1 TRANSFORMERS_OFFLINE=1
-.venv/bin/ruff check analyzer tests benchmarks corpora models
+.venv/bin/ruff check app.py views analyzer tests benchmarks corpora models
 .venv/bin/python -m pytest "$@"

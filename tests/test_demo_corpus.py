@@ -74,3 +74,77 @@ def test_topic_labels_are_dutch_words_without_filler(demo: dict) -> None:
         for word in keywords:
             assert not PLACEHOLDER.search(word), (label, word)
             assert not set(word.split()) & stops, (label, word)
+
+
+# --------------------------------------------------------------------------- letters (issue #4)
+
+
+def _unclear_letters() -> set[str]:
+    import yaml
+
+    out = set()
+    for path in LETTERS.glob("*.md"):
+        front = yaml.safe_load(path.read_text(encoding="utf-8").split("---")[1])
+        if front.get("confusing_paragraph"):
+            out.add(path.stem)
+    return out
+
+
+def test_report_puts_unclear_letters_on_top(demo: dict) -> None:
+    from analyzer.report import letter_ranking
+
+    with Store(demo["store"], read_only=True) as store:
+        ranking = letter_ranking(store)
+    top = ranking.head(5)["template_id"].tolist()
+    unclear = _unclear_letters()
+    assert len(set(top) & unclear) >= 4, ranking[["template_id", "avoidable_calls", "attributed_calls"]].head(8)
+    # the two letters the generator made cause the most calls lead the ranking
+    truth = demo["truth"]
+    caused = truth[truth["template_id"].notna()]["template_id"].value_counts()
+    assert set(ranking.head(3)["template_id"]) >= set(caused.index[:2])
+
+
+def test_attributed_calls_track_the_truth_for_the_big_letters(demo: dict) -> None:
+    with Store(demo["store"], read_only=True) as store:
+        attributed = store.table("letter_attribution").set_index("template_id")["attributed_calls"]
+    truth = demo["truth"]
+    caused = truth[truth["template_id"].notna()]["template_id"].value_counts()
+    big = caused[caused >= 300].index
+    ratio = attributed.reindex(big).fillna(0) / caused[big]
+    # Measured on this corpus: within 0.5-1.3 for the big letters (benchmarks/README.md, "Letter links");
+    # the issue's goal of +-15% is not met yet, so this guards against regressions, not the goal.
+    assert ratio.between(0.4, 1.5).mean() >= 0.7, ratio.round(2).to_dict()
+
+
+def test_spikes_after_mailings_are_linked_to_the_letter(demo: dict) -> None:
+    with Store(demo["store"], read_only=True) as store:
+        spikes = store.table("spikes")
+        calls = store.con.execute(
+            'SELECT call_id, "timestamp", topic_id FROM calls JOIN call_topics USING (call_id)'
+        ).df()
+    truth = demo["truth"].set_index("call_id")["template_id"]
+    calls["template_id"] = calls["call_id"].map(truth)
+    calls["day"] = pd.to_datetime(calls["timestamp"]).dt.normalize()
+    right = letter_caused = false_links = 0
+    for spike in spikes.itertuples():
+        inside = calls[(calls["topic_id"] == spike.topic_id) & calls["day"].between(spike.start, spike.end)]
+        share = inside["template_id"].value_counts(normalize=True, dropna=False)
+        cause = share.index[0] if len(share) and isinstance(share.index[0], str) and share.iloc[0] >= 0.5 else None
+        if cause is not None:
+            letter_caused += 1
+            right += spike.template_id == cause
+        elif spike.template_id is not None and not pd.isna(spike.template_id):
+            false_links += 1
+    assert letter_caused >= 5
+    assert right / letter_caused >= 0.6, (right, letter_caused)
+    assert false_links <= max(1, 0.1 * len(spikes))
+
+
+def test_avoidable_contact_is_classified_for_every_call(demo: dict) -> None:
+    with Store(demo["store"], read_only=True) as store:
+        demand = store.table("call_demand")
+    assert len(demand) == N_CALLS
+    truth = demo["truth"].set_index("call_id")["demand_type"]
+    avoidable_truth = (truth.reindex(demand["call_id"]) != "value").to_numpy()
+    agree = (demand["avoidable"].to_numpy() == avoidable_truth).mean()
+    assert agree >= 0.7, agree

@@ -77,3 +77,30 @@ def test_fallback_to_blank_pipeline_with_a_warning(tmp_path) -> None:
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         assert load_nlp(missing) is blank  # cached: no second warning
+
+
+@requires_model
+def test_topic_lemmas_come_from_the_model_table() -> None:
+    from analyzer import text_nl
+
+    # 'heeft', 'werd' are missing from spacy-lookups-data; the model's table has them from UD train
+    assert text_nl.lemmatise(["Zij heeft twee aanslagen gekregen, maar werd niet gebeld."]) == [
+        ["zij", "hebben", "twee", "aanslag", "krijgen", "maar", "worden", "niet", "bellen"]
+    ]
+    assert text_nl.lemmatise(["", "[NAAM] ..."]) == [[], []]
+
+
+@pytest.mark.filterwarnings("default")
+def test_topic_lemmas_without_the_model(monkeypatch, tmp_path) -> None:
+    from analyzer import text_nl
+
+    monkeypatch.setenv("ANALYZER_NL_MODEL", str(tmp_path / "no-model"))
+    text_nl._pipeline.cache_clear()
+    text_nl._known_lemmas.cache_clear()
+    try:
+        with pytest.warns(MissingModelWarning):
+            lemmas = text_nl.lemmatise(["belastingen aanslagen brieven"])
+        assert lemmas == [["belasting", "aanslag", "brief"]]
+    finally:
+        text_nl._pipeline.cache_clear()
+        text_nl._known_lemmas.cache_clear()

@@ -5,9 +5,13 @@ from __future__ import annotations
 import pytest
 
 from analyzer import readability as rd
+from analyzer.nlp import DEFAULT_MODEL_PATH
 from analyzer.readability import analyze_document
 from analyzer.syntax import LexiconSyntax, Sentence, SyntaxAnalyzer, Token, split_sentences
 from analyzer.syntax_frog import FrogSyntax
+from analyzer.syntax_spacy import SpacySyntax
+
+requires_model = pytest.mark.skipif(not (DEFAULT_MODEL_PATH / "config.cfg").is_file(), reason="no models/nl_ud/model")
 
 OFFICIAL = (
     "Bij deze beschikking wordt u, ingevolge artikel 22 van de Wet WOZ, in kennis gesteld van de vastgestelde "
@@ -134,7 +138,7 @@ def test_officialese_text_scores_harder_than_plain_text():
 
 
 def test_additional_statistics():
-    result = analyze_document(OFFICIAL)
+    result = analyze_document(OFFICIAL, syntax=LexiconSyntax())
     assert result["passives"] >= 2
     assert result["officialese"] >= 4
     assert result["share_sentences_over_15"] == 1.0
@@ -182,9 +186,39 @@ def test_syntax_protocol_and_parsed_dependency_length():
 
 
 def test_fast_path_reports_that_it_has_no_parser():
-    result = analyze_document(PLAIN)
+    result = analyze_document(PLAIN, syntax=LexiconSyntax())
     assert result["syntax"] == "lexicon"
     assert "geschat" in result["syntax_note"]
+
+
+@requires_model
+def test_default_analysis_uses_the_trained_pipeline():
+    result = analyze_document(OFFICIAL)
+    assert result["syntax"] == "spacy" and "taalmodel" in result["syntax_note"]
+    assert result["passives"] == 2  # 'wordt u ... in kennis gesteld', 'wordt u verzocht'
+    plain = analyze_document(PLAIN)["lint_features"]
+    assert result["lint_features"]["mean_max_dep_length"] > 2 * plain["mean_max_dep_length"]
+    assert result["sentences"] and all(s["difficulty"] is not None for s in result["sentences"])
+
+
+@requires_model
+def test_parsed_and_word_list_difficulty_use_their_own_reference():
+    parsed = SpacySyntax().analyze(PLAIN)
+    assert rd.reference_for(parsed) is rd.REFERENCE_PARSED
+    assert rd.reference_for(LexiconSyntax().analyze(PLAIN)) is rd.REFERENCE
+    assert set(rd.REFERENCE_PARSED) == set(rd.REFERENCE)
+
+
+@pytest.mark.filterwarnings("default")
+def test_missing_model_falls_back_to_word_lists_with_a_warning(monkeypatch, tmp_path):
+    from analyzer.nlp import MissingModelWarning
+
+    monkeypatch.setenv("ANALYZER_NL_MODEL", str(tmp_path / "no-model"))
+    with pytest.warns(MissingModelWarning):
+        result = analyze_document(PLAIN)
+    assert result["syntax"] == "lexicon"
+    assert "ontbreekt" in result["syntax_note"]
+    assert result["flesch_douma"] is not None
 
 
 @pytest.mark.skipif(not FrogSyntax.available(), reason="Frog is not installed (apt-get install frog frogdata)")
@@ -200,3 +234,43 @@ def test_frog_tags_and_parses():
     assert [t.text for t in sentences[1].tokens][4:7] == ["basis", "van", "de"]  # multi-word unit split again
     result = analyze_document("Indien u bezwaar wilt maken, dient u dit te doen.", syntax=frog)
     assert result["syntax"] == "frog" and result["lint_score"] is not None
+
+
+def test_frog_alpino_heads_are_rehung_the_ud_way():
+    from analyzer.syntax_frog import _frog_rows, ud_heads
+
+    # Frog 0.20 output: 12 columns, head and relation last ('De brief zal worden verzonden door de gemeente .')
+    rows = [
+        ("De", "LID(bep,stan,rest)", 2, "det"),
+        ("brief", "N(soort,ev,basis,zijd,stan)", 3, "su"),
+        ("zal", "WW(pv,tgw,ev)", 0, "ROOT"),
+        ("worden", "WW(inf,vrij,zonder)", 3, "vc"),
+        ("verzonden", "WW(vd,vrij,zonder)", 4, "vc"),
+        ("door", "VZ(init)", 5, "mod"),
+        ("de", "LID(bep,stan,rest)", 8, "det"),
+        ("gemeente", "N(soort,ev,basis,zijd,stan)", 6, "obj1"),
+        (".", "LET()", 8, "punct"),
+    ]
+    block = "\n".join(
+        "\t".join([str(i), w, w.lower(), "", tag, "0.9", "", "", "", "", str(h), rel])
+        for i, (w, tag, h, rel) in enumerate(rows, start=1)
+    )
+    parsed = _frog_rows(block, len(rows))
+    assert [head for _, _, head, _ in parsed] == [1, 2, 2, 2, 3, 4, 7, 5, 7]  # as Frog gives them (0-based)
+    pos = ["DET", "NOUN", "AUX", "AUX", "VERB", "ADP", "DET", "NOUN", "PUNCT"]
+    heads = ud_heads(pos, [h for _, _, h, _ in parsed], [r for _, _, _, r in parsed])
+    # UD: the participle heads the clause, auxiliaries and the subject hang on it, 'gemeente' heads 'door'
+    assert heads[:8] == [1, 4, 4, 4, 4, 7, 7, 4]
+
+
+def test_frog_cross_check_reports_lint_and_pos_agreement():
+    from analyzer.b1 import frog_cross_check
+
+    check = frog_cross_check(OFFICIAL, LexiconSyntax(), LexiconSyntax())
+    assert check["pos_agreement"] == 1.0
+    assert check["lint_score"] is not None and set(check["lint_features"]) == {
+        "mean_log_word_frequency",
+        "mean_max_dep_length",
+        "content_words_per_clause",
+        "proportion_concrete_nouns",
+    }

@@ -1,0 +1,242 @@
+"""Links between call topics and letter templates: what a topic's callers ask about, and when.
+
+Three kinds of evidence, kept apart so that a link explains itself:
+
+* **content**: similarity between what a topic's callers say (their notes' subjects,
+  analyzer.notes) and each paragraph of a letter (:func:`content_scores`); the best paragraph is
+  the one that "generates the questions";
+* **mentions**: the share of the topic's notes that name the letter, by the distinctive words of
+  its title or its kenmerk ("brief WOZ", "aanmaning");
+* **timing**: calls follow a mailing with a delay (delivery, reading, calling). The delay profile is
+  learned from the data (:func:`learn_lag_profile`): a non-negative distributed-lag regression of
+  the daily calls of the best-linked topics on the letters mailed 0..``max_lag`` days before.
+
+:func:`link_candidates` gives the letters a topic may be linked to (content plus mentions);
+analyzer.attribution then lets the daily call counts decide, through timing, how many calls
+each candidate explains.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+from scipy.optimize import nnls
+
+from analyzer.calendar_nl import is_closed
+from analyzer.notes import subject_words
+
+MIN_PARAGRAPH_WORDS = 5  # salutations, closings and signatures are not where questions come from
+
+
+@dataclass(frozen=True)
+class LinkSettings:
+    max_lag: int = 28  # days after a mailing in which its calls are counted
+    min_content: float = 0.20  # content + mentions a candidate letter needs
+    margin: float = 0.15  # candidates within this margin of the topic's best letter
+    max_candidates: int = 3
+    mention_weight: float = 0.5
+
+
+# --------------------------------------------------------------------------- content
+
+
+SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9«{\[(])")
+
+
+def paragraph_table(paragraphs: pd.DataFrame) -> pd.DataFrame:
+    """Letter paragraphs worth linking: enough words (not salutations, closings, signatures)."""
+    words = paragraphs["text"].map(lambda t: len(re.findall(r"\w+", str(t))))
+    return paragraphs[words.to_numpy() >= MIN_PARAGRAPH_WORDS].reset_index(drop=True)
+
+
+def topic_documents(subjects: Sequence[str], topic_rows: np.ndarray, n_topics: int, per_topic: int = 400) -> list[str]:
+    """Per topic row, the subjects of (at most ``per_topic`` of) its notes joined into one text."""
+    frame = pd.DataFrame({"row": topic_rows, "subject": list(subjects)})
+    docs = frame.groupby("row")["subject"].apply(lambda s: " ".join(s.head(per_topic)))
+    return docs.reindex(range(n_topics), fill_value="").tolist()
+
+
+def content_scores(topic_docs: Sequence[str], paragraphs: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Per (topic row, letter): the cosine of the topic's notes with the letter's best paragraph,
+    and that paragraph's number (two DataFrames, topics x templates).
+
+    Lexical: TF-IDF over character 3-5-grams inside words (sublinear tf), fitted on the paragraphs
+    and topic texts together, both reduced to their subject words (analyzer.notes). Callers repeat
+    the letter's own terms (``WOZ-waarde``, ``objectkenmerken``, ``automatische incasso``), also
+    misspelt or inflected, which character n-grams match. Chosen by measurement on the demo corpus
+    (benchmarks/README.md, "Letter links"): the right letter is among a topic's candidates for 75%
+    of letter-caused calls against 56% with USE embedding cosine, with fewer background topics
+    getting a candidate.
+    """
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
+    table = paragraph_table(paragraphs)
+    texts = [" ".join(subject_words(str(t))) for t in table["text"]]
+    vectorizer = TfidfVectorizer(analyzer="char_wb", ngram_range=(3, 5), sublinear_tf=True)
+    vectorizer.fit(texts + list(topic_docs))
+    sims = (vectorizer.transform(list(topic_docs)) @ vectorizer.transform(texts).T).toarray()
+    templates = sorted(table["template_id"].unique())
+    scores = np.zeros((len(topic_docs), len(templates)))
+    best = np.zeros((len(topic_docs), len(templates)), dtype=np.int64)
+    numbers = table["paragraph_no"].to_numpy()
+    for j, template in enumerate(templates):
+        cols = np.flatnonzero(table["template_id"].to_numpy() == template)
+        pick = sims[:, cols].argmax(axis=1)
+        scores[:, j] = sims[np.arange(len(sims)), cols[pick]]
+        best[:, j] = numbers[cols[pick]]
+    return pd.DataFrame(scores, columns=templates), pd.DataFrame(best, columns=templates)
+
+
+def paragraph_focus(topic_docs: Sequence[str], paragraphs: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
+    """For one letter: per topic text, the paragraph it is about (number) and the cosine.
+
+    Unlike :func:`content_scores`, the TF-IDF weights come from this letter's paragraphs only, so
+    the words every paragraph shares (the letter's subject: ``aanslag``, ``WOZ``) count little and
+    the words that set a paragraph apart (``termijnen``, ``incasso``) decide. On the demo corpus
+    this finds the paragraph the generator made unclear for 8 of 12 letters, against 6 of 12 with
+    the weights of :func:`content_scores` (which favour the introduction, which names the subject).
+    """
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
+    table = paragraph_table(paragraphs)
+    if table.empty or not len(topic_docs):
+        return np.zeros(len(topic_docs), dtype=np.int64), np.zeros(len(topic_docs))
+    texts = [" ".join(subject_words(str(t))) for t in table["text"]]
+    vectorizer = TfidfVectorizer(analyzer="char_wb", ngram_range=(3, 5), sublinear_tf=True).fit(texts)
+    sims = (vectorizer.transform(list(topic_docs)) @ vectorizer.transform(texts).T).toarray()
+    pick = sims.argmax(axis=1)
+    return table["paragraph_no"].to_numpy()[pick], sims[np.arange(len(sims)), pick]
+
+
+def mention_words(letters: pd.DataFrame) -> dict[str, list[str]]:
+    """Per template: words of its title (and its kenmerk) that few other titles share."""
+    words = {
+        row.template_id: set(subject_words(str(row.title or "")))
+        | set(subject_words(row.template_id.replace("-", " ")))
+        for row in letters.itertuples()
+    }
+    counts: dict[str, int] = {}
+    for ws in words.values():
+        for w in ws:
+            counts[w] = counts.get(w, 0) + 1
+    out = {}
+    for row in letters.itertuples():
+        own = sorted(w for w in words[row.template_id] if len(w) >= 4 and counts[w] <= 2)
+        kenmerk = str(getattr(row, "kenmerk", "") or "").strip().lower()
+        out[row.template_id] = own + ([kenmerk] if len(kenmerk) >= 4 else [])
+    return out
+
+
+def mention_scores(
+    subjects: Sequence[str], topic_rows: np.ndarray, n_topics: int, words: dict[str, list[str]]
+) -> pd.DataFrame:
+    """Share of each topic's notes that mention each letter (topics x templates)."""
+    series = pd.Series(list(subjects), dtype="string")
+    out = {}
+    for template, ws in words.items():
+        if not ws:
+            out[template] = np.zeros(n_topics)
+            continue
+        pattern = r"\b(?:" + "|".join(re.escape(w) for w in ws) + r")"
+        hit = series.str.contains(pattern, regex=True).fillna(False).to_numpy(dtype=float)
+        sums = np.bincount(topic_rows, weights=hit, minlength=n_topics)
+        out[template] = sums / np.maximum(np.bincount(topic_rows, minlength=n_topics), 1)
+    return pd.DataFrame(out)
+
+
+def link_candidates(combined: pd.DataFrame, settings: LinkSettings) -> list[list[str]]:
+    """Per topic row, the letters it may be linked to (by :func:`combined_content`), best first."""
+    out = []
+    for _, row in combined.iterrows():
+        best = row.max()
+        ok = row[(row >= settings.min_content) & (row >= best - settings.margin)].sort_values(ascending=False)
+        out.append(ok.index[: settings.max_candidates].tolist())
+    return out
+
+
+def combined_content(content: pd.DataFrame, mentions: pd.DataFrame, settings: LinkSettings) -> pd.DataFrame:
+    """Content cosine plus ``mention_weight`` times the share of notes that name the letter."""
+    return content.add(settings.mention_weight * mentions.reindex(columns=content.columns, fill_value=0.0))
+
+
+# --------------------------------------------------------------------------- timing
+
+
+def day_factors(total_calls: pd.Series) -> pd.Series:
+    """How busy each day is relative to an ordinary weekday: the weekday's median share, and zero
+    on days the contact centre is closed (public holidays) or had no calls at all."""
+    index = pd.DatetimeIndex(total_calls.index)
+    weekday = pd.Series(total_calls.to_numpy(dtype=float), index=index).groupby(index.day_of_week).median()
+    level = weekday[weekday > 0].mean() if (weekday > 0).any() else 1.0
+    factor = pd.Series(index.day_of_week.map(weekday).to_numpy(dtype=float) / level, index=index)
+    closed = np.array([is_closed(d.date()) for d in index]) | (total_calls.to_numpy() == 0)
+    factor[closed] = 0.0
+    return factor
+
+
+def mailing_matrix(mailings: pd.DataFrame, days: pd.DatetimeIndex) -> pd.DataFrame:
+    """Letters sent per day (rows: ``days``) and template (columns)."""
+    if mailings.empty:
+        return pd.DataFrame(index=days)
+    sent = pd.to_datetime(mailings["sent_date"]).dt.normalize()
+    table = pd.crosstab(sent, mailings["template_id"], values=mailings["count"], aggfunc="sum").fillna(0.0)
+    return table.reindex(days, fill_value=0.0)
+
+
+def lagged(sent: np.ndarray, max_lag: int) -> np.ndarray:
+    """Columns ``sent`` shifted by 0..max_lag-1 days (days x lags)."""
+    out = np.zeros((len(sent), max_lag))
+    for lag in range(min(max_lag, len(sent))):
+        out[lag:, lag] = sent[: len(sent) - lag]
+    return out
+
+
+def pressure(sent: np.ndarray, profile: np.ndarray) -> np.ndarray:
+    """Expected calls per letter sent, per day: the mailings convolved with the lag profile."""
+    return np.convolve(sent, profile)[: len(sent)]
+
+
+def default_profile(max_lag: int) -> np.ndarray:
+    """Starting point only (learn_lag_profile replaces it): nothing on the day of sending, delivery
+    after 1-2 days, most calls in the first week after that, a tail into the third week."""
+    lags = np.arange(max_lag, dtype=float)
+    shape = np.where(lags < 1, 0.0, lags * np.exp(-lags / 2.5))
+    return shape / shape.sum()
+
+
+def baseline_design(days: pd.DatetimeIndex, knots: int = 6) -> np.ndarray:
+    """Baseline columns: one level per weekday plus a slow trend (hat functions over the period)."""
+    n = len(days)
+    weekday = np.zeros((n, 7))
+    weekday[np.arange(n), days.day_of_week] = 1.0
+    position = np.linspace(0.0, knots - 1.0, n)
+    trend = np.clip(1.0 - np.abs(position[:, None] - np.arange(knots)[None, :]), 0.0, None)
+    return np.hstack([weekday, trend[:, 1:]])
+
+
+def learn_lag_profile(
+    counts: np.ndarray, sent: np.ndarray, factor: np.ndarray, days: pd.DatetimeIndex, max_lag: int
+) -> np.ndarray | None:
+    """The share of a mailing's calls on each day after it, from topic series and the letters
+    mailed before them (pairs: the columns of ``counts`` and ``sent``).
+
+    Non-negative least squares of each daily series on its letter's lagged mailings (scaled by the
+    day factor) plus a baseline; the lag coefficients of all pairs, weighted by their calls,
+    are summed and normalised. None when no pair shows a response.
+    """
+    base = baseline_design(days)
+    open_days = factor > 0
+    total = np.zeros(max_lag)
+    for j in range(counts.shape[1]):
+        L = lagged(sent[:, j], max_lag) * factor[:, None]
+        X = np.hstack([L, base * factor[:, None]])[open_days]
+        coef, _ = nnls(X, counts[open_days, j], maxiter=50 * X.shape[1])
+        total += coef[:max_lag] * sent[:, j].sum()
+    if total.sum() <= 0:
+        return None
+    smooth = np.convolve(total, np.ones(3) / 3, mode="same")
+    return smooth / smooth.sum()

@@ -1,0 +1,154 @@
+"""The Streamlit app, page by page, headless (streamlit.testing.v1.AppTest) on the small store of
+tests/test_explore.py, whose expected top letter is known."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+from test_explore import OFFICIALESE, TOP_LETTER, TOP_TITLE, shared_app_store
+
+from analyzer.store import Store
+
+APP = str(Path(__file__).resolve().parents[1] / "app.py")
+
+
+@pytest.fixture(scope="module")
+def app_store(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return shared_app_store(tmp_path_factory)
+
+
+def _app(monkeypatch: pytest.MonkeyPatch, store: Path, page: str | None = None) -> AppTest:
+    monkeypatch.setenv("ANALYZER_STORE", str(store))
+    at = AppTest.from_file(APP, default_timeout=120)
+    at.run()
+    if page:
+        at.switch_page(page)
+        at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def _tables(at: AppTest) -> list:
+    return [t.value for t in at.dataframe]
+
+
+def test_overzicht_shows_totals_and_top_letter(monkeypatch, app_store) -> None:
+    at = _app(monkeypatch, app_store)
+    assert at.title[0].value == "Overzicht"
+    metrics = {m.label: m.value for m in at.metric}
+    with Store(app_store, read_only=True) as store:
+        assert metrics["Gesprekken"] == str(store.count("calls"))
+    assert metrics["Vermijdbaar"].endswith("%")
+    assert metrics["Brieven verstuurd"] == "1.630"
+    letters, spikes = _tables(at)
+    assert letters["titel"].iloc[0] == TOP_TITLE
+    assert spikes["gekoppelde brief"].iloc[0] == TOP_TITLE
+    assert at.sidebar.text_input(key="store_path").value == str(app_store)
+    assert at.sidebar.number_input(key="cost_per_call").value == pytest.approx(5.5)
+
+
+def test_brieven_ranking_detail_and_filters(monkeypatch, app_store) -> None:
+    at = _app(monkeypatch, app_store, "views/brieven.py")
+    ranking = _tables(at)[0]
+    assert ranking["titel"].iloc[0] == TOP_TITLE
+    assert list(ranking["#"]) == [1, 2, 3]
+    assert at.selectbox(key="brieven_brief").value == TOP_LETTER
+    html = "".join(m.value for m in at.markdown)
+    assert '<div class="hot"' in html and "<mark" in html and "onderhavige" in html
+    assert any("B1-oordeel" in w.value for w in at.warning)
+    # The cost per call in the sidebar changes the costs shown.
+    cost = ranking["geschatte kosten (€)"].iloc[0]
+    at.sidebar.number_input(key="cost_per_call").set_value(11.0).run()
+    assert _tables(at)[0]["geschatte kosten (€)"].iloc[0] == pytest.approx(2 * cost)
+    at.selectbox(key="brieven_afdeling").select("Belastingen").run()
+    assert not at.exception
+    assert list(_tables(at)[0]["titel"]) == ["WOZ-beschikking 2027"]
+    assert at.selectbox(key="brieven_brief").value == "woz-beschikking"
+
+
+def test_gesprekken_topics_chart_and_rename(monkeypatch, app_store, tmp_path) -> None:
+    store = tmp_path / "writable.duckdb"
+    store.write_bytes(app_store.read_bytes())
+    at = _app(monkeypatch, store, "views/gesprekken.py")
+    topics = _tables(at)[0]
+    assert topics["gesprekken"].sum() > 0
+    first = int(topics["id"].iloc[0])
+    assert at.selectbox(key="gesprekken_onderwerp").value == first
+    at.text_input(key="gesprekken_nieuwe_naam").input("Vragen over bezwaar").run()
+    at.button(key="gesprekken_hernoem").click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert any("Vragen over bezwaar" in s.value for s in at.success)
+    assert _tables(at)[0].set_index("id").loc[first, "onderwerp"] == "Vragen over bezwaar"
+    with Store(store, read_only=True) as s:
+        assert s.topic_edits()[0] == {first: "Vragen over bezwaar"}
+    # Merge the biggest other topic into it: it disappears from the list, its calls move over.
+    second = int(topics["id"].iloc[1])
+    at.selectbox(key="gesprekken_onderwerp").set_value(second).run()
+    at.selectbox(key="gesprekken_samenvoegen_doel").set_value(first).run()
+    at.button(key="gesprekken_samenvoegen").click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    after = _tables(at)[0].set_index("id")
+    assert second not in after.index
+    assert after.loc[first, "gesprekken"] == topics.set_index("id").loc[[first, second], "gesprekken"].sum()
+    assert at.selectbox(key="gesprekken_onderwerp").value == first
+
+
+def test_concept_finds_officialese_and_similar_letters(monkeypatch, app_store) -> None:
+    at = _app(monkeypatch, app_store, "views/concept.py")
+    assert any("Nog geen tekst" in i.value for i in at.info)
+    at.text_area(key="concept_tekst").input(OFFICIALESE)
+    at.button(key="concept_controleer").click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    metrics = {m.label: m.value for m in at.metric}
+    assert metrics["B1-oordeel"] != "B1"
+    findings, similar = _tables(at)
+    assert "ambtelijk" in set(findings["soort"])
+    assert similar["titel"].iloc[0] == TOP_TITLE
+    assert float(metrics["Gesprekken per 1.000 brieven (schatting)"]) > 0
+
+
+@pytest.mark.parametrize("page", [None, "views/brieven.py", "views/gesprekken.py", "views/concept.py"])
+def test_pages_on_a_missing_store_give_a_dutch_message(monkeypatch, tmp_path, page) -> None:
+    at = _app(monkeypatch, tmp_path / "bestaat-niet.duckdb", page)
+    assert any("database" in e.value.lower() for e in at.error)
+
+
+@pytest.mark.parametrize("page", [None, "views/brieven.py", "views/gesprekken.py"])
+def test_pages_on_an_empty_store_explain_what_is_missing(monkeypatch, tmp_path, page) -> None:
+    Store(tmp_path / "leeg.duckdb").close()
+    at = _app(monkeypatch, tmp_path / "leeg.duckdb", page)
+    assert at.info and any("analyse" in i.value for i in at.info)
+
+
+def test_concept_upload_docx_and_a_broken_pdf(monkeypatch, app_store, tmp_path) -> None:
+    import docx
+
+    document = docx.Document()
+    document.add_paragraph(OFFICIALESE)
+    document.save(tmp_path / "concept.docx")
+    at = _app(monkeypatch, app_store, "views/concept.py")
+    at.file_uploader(key="concept_bestand").upload(
+        "concept.docx", (tmp_path / "concept.docx").read_bytes(), "application/octet-stream"
+    ).run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert "ambtelijk" in set(_tables(at)[0]["soort"])
+    at.file_uploader(key="concept_bestand").upload("kapot.pdf", b"%PDF-1.4 geen pdf", "application/pdf").run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert any("kapot.pdf" in e.value and "kan niet" in e.value for e in at.error)
+
+
+def test_switching_to_another_store_resets_the_period(monkeypatch, app_store, tmp_path) -> None:
+    import datetime as dt
+
+    at = _app(monkeypatch, app_store)
+    at.sidebar.date_input(key="period").set_value((dt.date(2026, 3, 1), dt.date(2026, 3, 20))).run()
+    assert not at.exception
+    Store(tmp_path / "leeg.duckdb").close()
+    at.sidebar.text_input(key="store_path").input(str(tmp_path / "leeg.duckdb")).run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert any("analyse" in i.value for i in at.info)
+    at.sidebar.text_input(key="store_path").input(str(app_store)).run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert at.sidebar.date_input(key="period").value == (dt.date(2026, 2, 2), dt.date(2026, 3, 29))

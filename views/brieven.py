@@ -1,0 +1,169 @@
+"""Brieven (communications staff): the ranking of letters by avoidable calls and one letter in detail."""
+
+from __future__ import annotations
+
+import altair as alt
+import pandas as pd
+import streamlit as st
+
+from analyzer import explore
+from views.common import DATE_AXIS, downloads, labelled, load, markup, table
+
+RANKING_VIEW = ["rank", "title", "department", "letters_sent", "attributed_calls", "avoidable_calls",
+                "calls_per_1000", "estimated_cost_eur", "b1_verdict", "lint_level", "top_topic_label"]  # fmt: skip
+EXPORT = ["rank", "template_id", "title", "department", "letters_sent", "attributed_calls", "attributed_low",
+          "attributed_high", "avoidable_calls", "calls_per_1000", "estimated_cost_eur", "top_topic_label",
+          "top_paragraph", "top_paragraph_text", "b1_verdict", "lint_level", "first_sent", "last_sent"]  # fmt: skip
+
+st.title("Brieven")
+ctx = st.session_state.get("context")
+if ctx is None:
+    st.stop()
+
+left, right = st.columns(2)
+department = left.selectbox("Afdeling", ["(alle)", *load("departments")], key="brieven_afdeling")
+channel = right.selectbox("Kanaal van de gesprekken", ["(alle)", *load("channels")], key="brieven_kanaal")
+ranking = load(
+    "ranking",
+    ctx.start,
+    ctx.end,
+    department=None if department == "(alle)" else department,
+    channel=None if channel == "(alle)" else channel,
+    cost_factor=ctx.cost_factor,
+    weights=load("letter_day_weights"),  # cached per store: a new period does not re-read all calls
+)
+if ranking.empty:
+    st.info("Geen brieven gevonden (voor deze afdeling). Voer eerst een analyse uit met brieven en verzendingen.")
+    st.stop()
+if float(ranking["attributed_calls"].sum()) == 0:
+    st.info(
+        "Nog geen gesprekken aan brieven toegerekend voor deze keuze: de lijst staat op aantal verstuurde brieven. "
+        "De leesbaarheid en bevindingen per brief zijn er al wel."
+    )
+table(
+    labelled(ranking, RANKING_VIEW),
+    key="brieven_ranglijst",
+)
+downloads(labelled(ranking, EXPORT), "ranglijst-brieven", "Ranglijst", key="brieven_ranglijst_download")
+
+st.divider()
+titles = dict(zip(ranking["template_id"], ranking["title"]))
+chosen = st.selectbox(
+    "Brief bekijken",
+    list(titles),
+    format_func=lambda t: f"{titles[t]} ({t})",
+    key="brieven_brief",
+)
+detail = load("letter_detail", chosen)
+if detail is None:
+    st.warning("Deze brief staat niet (meer) in de database.")
+    st.stop()
+row = ranking[ranking["template_id"] == chosen].iloc[0]
+letter = detail["letter"]
+st.header(letter["title"] or chosen)
+st.caption(
+    " · ".join(
+        str(x)
+        for x in [letter.get("department"), f"versie {letter['version']}" if letter.get("version") else None,
+                  letter.get("kenmerk")]
+        if x
+    )
+)  # fmt: skip
+m1, m2, m3, m4, m5 = st.columns(5)
+m1.metric("Verstuurd", f"{int(row['letters_sent']):,}".replace(",", "."))
+m2.metric(
+    "Toegerekende gesprekken",
+    f"{row['attributed_calls']:.0f}",
+    help=f"Onzekerheid: {row['attributed_low']:.0f} tot {row['attributed_high']:.0f} gesprekken.",
+)
+m3.metric("Vermijdbaar", f"{row['avoidable_calls']:.0f}")
+m4.metric("Per 1.000 brieven", f"{row['calls_per_1000']:.1f}")
+m5.metric("Geschatte kosten", f"€ {row['estimated_cost_eur']:,.0f}".replace(",", "."))
+
+readability = detail["readability"]
+if readability:
+    verdict = readability.get("b1_verdict") or "onbekend"
+    reasons = str(readability.get("b1_reasons") or "").splitlines()
+    box = st.success if verdict == "B1" else st.warning
+    box(f"**B1-oordeel: {verdict}**" + "".join(f"\n- {r}" for r in reasons))
+
+text_tab, calls_tab, notes_tab, demand_tab, version_tab = st.tabs(
+    ["Brieftekst en bevindingen", "Gesprekken in de tijd", "Voorbeeldgesprekken", "Soorten contact", "Versies"]
+)
+with text_tab:
+    findings = detail["findings"]
+    top = detail["top_paragraph"]
+    if top is not None:
+        st.markdown(f"De **gele alinea** ({top}) levert de meeste vragen op. Rood gemarkeerd: bevindingen; "
+                    "ga er met de muis op staan voor de suggestie.")  # fmt: skip
+    else:
+        st.markdown("Rood gemarkeerd: bevindingen; ga er met de muis op staan voor de suggestie.")
+    text_col, side_col = st.columns([3, 2])
+    with text_col:
+        markup(explore.letter_markup(letter["text"] or "", findings, detail["paragraphs"], top))
+    with side_col:
+        if findings.empty:
+            st.info("Geen bevindingen in deze brief.")
+        else:
+            table(
+                labelled(findings, ["paragraph_no", "soort", "text", "suggestion"]),
+                key="brieven_bevindingen",
+            )
+    if not findings.empty:
+        downloads(
+            labelled(findings, ["finding_no", "paragraph_no", "soort", "text", "suggestion", "start_char", "end_char"]),
+            f"bevindingen-{chosen}",
+            "Bevindingen",
+            key="brieven_bevindingen_download",
+        )
+with calls_tab:
+    daily, source = load("letter_calls_daily", chosen, ctx.start, ctx.end, weights=load("letter_day_weights"))
+    if source == "none":
+        st.info("Nog geen gesprekken aan deze brief gekoppeld.")
+    else:
+        if source == "topics":
+            st.caption("Alle gesprekken over de onderwerpen die bij deze brief horen (nog niet toegerekend).")
+        daily = daily.assign(day=pd.to_datetime(daily["day"]))
+        line = (
+            alt.Chart(daily)
+            .mark_line()
+            .encode(x=alt.X("day:T", title="datum", axis=DATE_AXIS), y=alt.Y("calls:Q", title="gesprekken per dag"))
+        )
+        mailings = detail["mailings"].assign(sent_date=lambda f: pd.to_datetime(f["sent_date"]))
+        if ctx.start is not None:
+            days = mailings["sent_date"].dt.date
+            mailings = mailings[(days >= ctx.start) & (days <= ctx.end)]
+        rules = alt.Chart(mailings).mark_rule(color="#e0a800", strokeDash=[4, 3]).encode(
+            x="sent_date:T", tooltip=[alt.Tooltip("sent_date:T", title="verstuurd op"),
+                                      alt.Tooltip("count:Q", title="aantal brieven")]
+        )  # fmt: skip
+        st.altair_chart(line + rules, key="brieven_grafiek")
+        st.caption("Gestreepte lijnen: verzenddata van deze brief.")
+with notes_tab:
+    notes = load("example_notes", chosen)
+    if not notes:
+        st.info("Nog geen voorbeeldgesprekken voor deze brief.")
+    for note in notes:
+        st.markdown(f"> {note}")
+with demand_tab:
+    demand = detail["demand"]
+    if demand.empty:
+        st.info("De gesprekken over deze brief zijn nog niet ingedeeld naar soort contact.")
+    else:
+        shown = demand.assign(vermijdbaar=demand["avoidable"].map({True: "ja", False: "nee"}))
+        chart = (
+            alt.Chart(shown)
+            .mark_bar()
+            .encode(
+                x=alt.X("calls:Q", title="gesprekken"),
+                y=alt.Y("soort:N", sort="-x", title=None, axis=alt.Axis(labelLimit=260)),
+                color=alt.Color("vermijdbaar:N", title="vermijdbaar", sort=["ja", "nee"]),
+            )
+        )
+        st.altair_chart(chart, key="brieven_soorten")
+with version_tab:
+    versions = load("version_comparison", chosen)
+    if versions.empty:
+        st.info("Geen vorige versie van deze brief met gesprekken om mee te vergelijken.")
+    else:
+        table(labelled(versions, list(versions.columns)), key="brieven_versies")

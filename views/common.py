@@ -1,0 +1,275 @@
+"""What every page shares: the settings in the sidebar, cached reads from the store, Dutch labels.
+
+Data is read through :func:`load`, which opens the store read-only for the read and closes it again
+(so the analyzer can still write to it between page views) and caches the result per store file and
+modification time. Models are shared between sessions with ``st.cache_resource``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import os
+import threading
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+import streamlit as st
+
+from analyzer import explore
+from analyzer.errors import InputError
+from analyzer.settings import Settings
+
+DEFAULT_STORE = "demo.duckdb"
+
+COLUMN_LABELS = {
+    "rank": "#",
+    "template_id": "brief",
+    "title": "titel",
+    "department": "afdeling",
+    "letters_sent": "verstuurd",
+    "attributed_calls": "toegerekende gesprekken",
+    "attributed_low": "ondergrens",
+    "attributed_high": "bovengrens",
+    "avoidable_calls": "vermijdbare gesprekken",
+    "calls_per_1000": "gesprekken per 1.000 brieven",
+    "estimated_cost_eur": "geschatte kosten (€)",
+    "top_topic": "onderwerp-id",
+    "top_topic_label": "belangrijkste onderwerp",
+    "top_paragraph": "alinea",
+    "top_paragraph_text": "alinea met de meeste vragen",
+    "b1_verdict": "B1-oordeel",
+    "lint_level": "LiNT-niveau",
+    "first_sent": "eerst verstuurd",
+    "last_sent": "laatst verstuurd",
+    "topic_id": "id",
+    "label": "onderwerp",
+    "topic_label": "onderwerp",
+    "parent_label": "hoofdonderwerp",
+    "calls": "gesprekken",
+    "share": "aandeel",
+    "trend": "trend (4 weken)",
+    "keywords": "kernwoorden",
+    "is_new": "nieuw",
+    "start": "begin",
+    "peak": "piek",
+    "end": "eind",
+    "observed": "gesprekken",
+    "expected": "verwacht",
+    "excess": "extra gesprekken",
+    "letter_title": "gekoppelde brief",
+    "link_score": "koppeling",
+    "finding_no": "nr",
+    "paragraph_no": "alinea",
+    "soort": "soort",
+    "text": "tekst",
+    "suggestion": "suggestie",
+    "similarity": "gelijkenis",
+    "best_paragraph_text": "meest gelijkende alinea",
+    "timestamp": "tijdstip",
+    "channel": "kanaal",
+    "confidence": "zekerheid",
+}
+
+
+@dataclass(frozen=True)
+class Context:
+    """The sidebar's settings as the pages use them."""
+
+    store_path: str
+    start: dt.date | None
+    end: dt.date | None
+    cost_factor: float
+    cost_per_call: float
+
+
+@st.cache_resource(show_spinner=False)
+def settings() -> Settings:
+    """The analyzer settings (``ANALYZER_CONFIG`` names a TOML file; otherwise the defaults)."""
+    return Settings.load(os.environ.get("ANALYZER_CONFIG") or None)
+
+
+def default_store() -> str:
+    return os.environ.get("ANALYZER_STORE") or (
+        DEFAULT_STORE if Path(DEFAULT_STORE).is_file() else settings().store_path
+    )
+
+
+def _stamp(path: str) -> tuple[str, float]:
+    p = Path(path)
+    return str(p.resolve()), (p.stat().st_mtime if p.is_file() else 0.0)
+
+
+@st.cache_data(show_spinner=False, max_entries=256)
+def _cached(name: str, path: str, mtime: float, args: tuple, kwargs: tuple) -> object:
+    with explore.open_store(path) as store:
+        return getattr(explore, name)(store, *args, **dict(kwargs))
+
+
+def load(name: str, *args: object, **kwargs: object) -> object:
+    """``analyzer.explore.<name>(store, *args, **kwargs)`` on the chosen store, cached."""
+    path, mtime = _stamp(st.session_state.get("store_path") or default_store())
+    return _cached(name, path, mtime, tuple(args), tuple(sorted(kwargs.items())))
+
+
+@st.cache_resource(show_spinner=False)
+def embedder(model_id: str):
+    """The embedding model the store was built with, loaded once per server process."""
+    from analyzer.embed import get_embedder
+
+    return get_embedder(model_id)
+
+
+@st.cache_resource(show_spinner=False)
+def warm_up(path: str) -> threading.Thread:
+    """Load the readability lexicons and the store's embedding model in the background, once per server,
+    so the first draft check is as fast as the next ones (scripts/serve.sh sets ANALYZER_WARMUP=1)."""
+
+    def work() -> None:
+        try:
+            explore.check_draft("Dit is een korte zin. Wij lezen hem.")
+            with explore.open_store(path) as store:
+                model_id = explore.embedding_model(store)
+            if model_id:
+                embedder(model_id).encode(["warm"])
+        except Exception:  # noqa: BLE001 — warming up is an optimisation; the page reports real errors
+            pass
+
+    thread = threading.Thread(target=work, name="analyzer-warm-up", daemon=True)
+    thread.start()
+    return thread
+
+
+def sidebar() -> Context | None:
+    """Render the settings panel; returns None (after showing why) when the store cannot be used."""
+    with st.sidebar:
+        st.header("Instellingen")
+        path = st.text_input("Database (store)", value=default_store(), key="store_path")
+    try:
+        span = load("date_range")
+        analysed_at = load("analysis_cost_per_call") or settings().cost_per_call_eur
+    except InputError as exc:
+        st.error(f"De database kan niet geopend worden: {exc}")
+        st.info("Maak de demo-database met `bash scripts/demo.sh --no-serve` of kies een andere database.")
+        return None
+    except Exception as exc:  # noqa: BLE001 — a locked or broken file must not show a traceback
+        st.error(f"De database kan niet gelezen worden ({type(exc).__name__}). Wordt er nog een analyse gedraaid?")
+        return None
+    with st.sidebar:
+        cost = st.number_input(
+            "Kosten per gesprek (€)",
+            min_value=0.0,
+            max_value=1000.0,
+            value=float(analysed_at),
+            step=0.5,
+            key="cost_per_call",
+            help=f"Aanname voor de geschatte kosten; de analyse rekende met € {analysed_at:.2f} per gesprek.",
+        )
+    start = end = None
+    if st.session_state.get("_period_span") != span:  # another store: its own period, not the old one
+        st.session_state.pop("period", None)
+        st.session_state["_period_span"] = span
+    if span is not None:
+        with st.sidebar:
+            period = st.date_input(
+                "Periode",
+                value=span,
+                min_value=span[0],
+                max_value=span[1],
+                format="DD-MM-YYYY",
+                key="period",
+            )
+        if isinstance(period, tuple | list) and len(period) == 2:
+            start, end = period
+            if (start, end) == span:
+                start = end = None
+    if os.environ.get("ANALYZER_WARMUP") == "1":
+        warm_up(path)
+    factor = cost / analysed_at if analysed_at else 1.0
+    return Context(path, start, end, factor, cost)
+
+
+def _formats() -> dict:
+    number = st.column_config.NumberColumn
+    day = st.column_config.DateColumn(format="DD-MM-YYYY")
+    return {
+        "verstuurd": number(format="%d"),
+        "toegerekende gesprekken": number(format="%.0f"),
+        "ondergrens": number(format="%.0f"),
+        "bovengrens": number(format="%.0f"),
+        "vermijdbare gesprekken": number(format="%.0f"),
+        "gesprekken per 1.000 brieven": number(format="%.1f"),
+        "geschatte kosten (€)": number(format="€ %.0f"),
+        "gesprekken": number(format="%.0f"),
+        "verwacht": number(format="%.1f"),
+        "extra gesprekken": number(format="%.0f"),
+        "koppeling": number(format="%.2f"),
+        "aandeel": number(format="percent"),
+        "zekerheid": number(format="%.2f"),
+        "begin": day,
+        "piek": day,
+        "eind": day,
+        "eerst verstuurd": day,
+        "laatst verstuurd": day,
+        "tijdstip": st.column_config.DatetimeColumn(format="DD-MM-YYYY HH:mm"),
+    }
+
+
+def table(frame: pd.DataFrame, key: str, column_config: dict | None = None) -> None:
+    """``st.dataframe`` without the index, with Dutch number and date formats for the known columns."""
+    config = {c: f for c, f in _formats().items() if c in frame.columns}
+    st.dataframe(frame, hide_index=True, key=key, column_config={**config, **(column_config or {})})
+
+
+def labelled(frame: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
+    """The given columns with Dutch headers, for display and export."""
+    return frame.reindex(columns=columns).rename(columns=COLUMN_LABELS)
+
+
+def to_xlsx(frame: pd.DataFrame, sheet: str) -> bytes:
+    out = io.BytesIO()
+    with pd.ExcelWriter(out, engine="openpyxl") as writer:
+        frame.to_excel(writer, index=False, sheet_name=sheet[:31])
+    return out.getvalue()
+
+
+def downloads(frame: pd.DataFrame, name: str, sheet: str, key: str) -> None:
+    """Two download buttons: Excel and CSV (UTF-8 with BOM and semicolons, as Dutch Excel expects)."""
+    left, right = st.columns(2)
+    left.download_button(
+        "Download Excel (.xlsx)",
+        data=to_xlsx(frame, sheet),
+        file_name=f"{name}.xlsx",
+        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        key=f"{key}_xlsx",
+    )
+    right.download_button(
+        "Download CSV",
+        data=frame.to_csv(index=False, sep=";").encode("utf-8-sig"),
+        file_name=f"{name}.csv",
+        mime="text/csv",
+        key=f"{key}_csv",
+    )
+
+
+MARKUP_CSS = """
+<style>
+.letter {line-height: 1.6; font-size: 0.95rem; padding: 0.5rem 0;}
+.letter .hot {background: #fff3cd; border-left: 4px solid #e0a800; padding: 0.25rem 0.5rem; margin: 0.25rem 0;}
+.letter mark {background: #f8d7da; border-bottom: 2px solid #c82333; padding: 0 1px; cursor: help;}
+.letter span.f-long_sentence {background: #eef0fb; border-bottom: 2px dotted #4b4fa6; cursor: help;}
+.letter mark.f-passive {background: #d1ecf1; border-bottom-color: #117a8b;}
+</style>
+"""
+
+
+def markup(html_text: str) -> None:
+    st.markdown(MARKUP_CSS + html_text, unsafe_allow_html=True)
+
+
+def no_data(message: str) -> None:
+    st.info(message)
+
+
+DATE_AXIS = {"format": "%d-%m", "labelAngle": 0}  # Dutch day-month on time axes (Vega's default is English)

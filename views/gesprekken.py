@@ -1,0 +1,141 @@
+"""Gesprekken (KCC analysts): topics with size and trend, a topic's daily calls with its spikes and the
+mailings of linked letters, a map of all topics, the notes behind a topic, and renaming or merging."""
+
+from __future__ import annotations
+
+import altair as alt
+import pandas as pd
+import streamlit as st
+
+from analyzer import explore
+from analyzer.errors import InputError
+from views.common import DATE_AXIS, labelled, load, table
+
+st.title("Gesprekken")
+ctx = st.session_state.get("context")
+if ctx is None:
+    st.stop()
+
+if message := st.session_state.pop("gesprekken_melding", None):
+    st.success(message)
+
+counts = load("topic_day_counts")  # one pass over all calls, cached; a new period only filters it
+topics = explore.summarise_topics(load("topic_meta"), counts, ctx.start, ctx.end)
+if topics.empty:
+    st.info("Nog geen onderwerpen gevonden. Voer eerst een analyse uit ('analyzer analyze').")
+    st.stop()
+
+table(
+    labelled(topics, ["topic_id", "label", "parent_label", "calls", "share", "trend", "keywords"]),
+    key="gesprekken_onderwerpen",
+    column_config={
+        "trend (4 weken)": st.column_config.NumberColumn(
+            format="%.2f", help="Gesprekken in de laatste 4 weken van de periode gedeeld door de 4 weken ervoor."
+        ),
+    },
+)
+
+labels = dict(zip(topics["topic_id"].astype(int), topics["label"]))
+if (after_edit := st.session_state.pop("gesprekken_na_bewerking", None)) is not None:
+    # Set before the widgets exist in this run (Streamlit forbids changing a widget's state after).
+    st.session_state.pop("gesprekken_nieuwe_naam", None)
+    if after_edit in labels:
+        st.session_state["gesprekken_onderwerp"] = after_edit
+topic_id = st.selectbox(
+    "Onderwerp bekijken",
+    list(labels),
+    format_func=lambda t: f"{t}: {labels[t]}",
+    key="gesprekken_onderwerp",
+    on_change=lambda: st.session_state.pop("gesprekken_nieuwe_naam", None),
+)
+
+chart_tab, map_tab, notes_tab, edit_tab = st.tabs(
+    ["Gesprekken per dag", "Kaart van onderwerpen", "Gesprekken lezen", "Naam wijzigen of samenvoegen"]
+)
+with chart_tab:
+    daily = explore.daily_series(counts, topic_id, ctx.start, ctx.end)
+    if daily.empty:
+        st.info("Geen gesprekken over dit onderwerp in deze periode.")
+    else:
+        layers = []
+        spikes = load("topic_spikes", topic_id)
+        if len(spikes):
+            shaded = spikes.assign(
+                start=pd.to_datetime(spikes["start"]), stop=pd.to_datetime(spikes["end"]) + pd.Timedelta(days=1)
+            )
+            layers.append(
+                alt.Chart(shaded).mark_rect(color="#f8d7da", opacity=0.6).encode(
+                    x="start:T", x2="stop:T",
+                    tooltip=[alt.Tooltip("start:T", title="begin piek"), alt.Tooltip("excess:Q", title="extra")],
+                )
+            )  # fmt: skip
+        layers.append(
+            alt.Chart(daily)
+            .mark_line()
+            .encode(x=alt.X("day:T", title="datum", axis=DATE_AXIS), y=alt.Y("calls:Q", title="gesprekken per dag"))
+        )
+        mailings = load("topic_mailings", topic_id, ctx.start, ctx.end)
+        if len(mailings):
+            mailings = mailings.assign(sent_date=pd.to_datetime(mailings["sent_date"]))
+            layers.append(
+                alt.Chart(mailings)
+                .mark_rule(color="#e0a800", strokeDash=[4, 3])
+                .encode(x="sent_date:T", tooltip=["template_id:N", alt.Tooltip("count:Q", title="aantal brieven")])
+            )
+        st.altair_chart(alt.layer(*layers), key="gesprekken_grafiek")
+        st.caption(
+            f"{len(spikes)} piek(en) rood gearceerd; gestreepte lijnen: verzenddata van gekoppelde brieven"
+            + ("" if len(mailings) else " (nog geen brieven gekoppeld)")
+            + "."
+        )
+with map_tab:
+    points = load("topic_map")
+    if points.empty:
+        st.info("Te weinig onderwerpen voor een kaart.")
+    else:
+        points = points.assign(gekozen=points["topic_id"] == topic_id)
+        chart = alt.Chart(points).mark_circle(opacity=0.7).encode(
+            x=alt.X("x:Q", axis=None), y=alt.Y("y:Q", axis=None),
+            size=alt.Size("size:Q", title="gesprekken"),
+            color=alt.Color("gekozen:N", legend=None, scale=alt.Scale(range=["#4b7bec", "#e0a800"])),
+            tooltip=[alt.Tooltip("topic_id:Q", title="id"), alt.Tooltip("label:N", title="onderwerp"),
+                     alt.Tooltip("size:Q", title="gesprekken")],
+        )  # fmt: skip
+        st.altair_chart(chart, key="gesprekken_kaart")
+        st.caption(
+            "Elke stip is een onderwerp; dichtbij betekent vergelijkbare gesprekken (de twee hoofdrichtingen "
+            "van de onderwerpen, PCA). Het gekozen onderwerp is geel."
+        )
+with notes_tab:
+    notes = load("topic_notes", topic_id, ctx.start, ctx.end, n=25)
+    if notes.empty:
+        st.info("Geen gesprekken over dit onderwerp in deze periode.")
+    else:
+        table(labelled(notes, ["timestamp", "channel", "text", "confidence"]),
+                     key="gesprekken_notities")  # fmt: skip
+with edit_tab:
+    st.caption("Wijzigingen worden opgeslagen in de database en blijven gelden bij volgende analyses.")
+    new_label = st.text_input("Nieuwe naam", value=labels[topic_id], key="gesprekken_nieuwe_naam")
+    rename = st.button("Naam opslaan", key="gesprekken_hernoem")
+    others = [t for t in labels if t != topic_id]
+    target = st.selectbox(
+        "Samenvoegen met", others, format_func=lambda t: f"{t}: {labels[t]}", key="gesprekken_samenvoegen_doel"
+    )
+    merge = st.button("Samenvoegen", key="gesprekken_samenvoegen")
+    if rename or merge:
+        try:
+            if rename:
+                explore.edit_topic(ctx.store_path, "rename", topic_id, label=new_label)
+                note = f"Onderwerp {topic_id} heet nu '{new_label.strip()}'."
+            else:
+                explore.edit_topic(ctx.store_path, "merge", topic_id, target_id=target)
+                note = f"Onderwerp {topic_id} is samengevoegd met {target}."
+        except InputError as exc:
+            st.error(str(exc))
+        except Exception as exc:  # noqa: BLE001 — a store in use elsewhere must give a message, not a traceback
+            st.error(f"Opslaan lukte niet: de database is in gebruik ({type(exc).__name__}). Probeer het zo nog eens.")
+        else:
+            st.cache_data.clear()
+            st.session_state["gesprekken_na_bewerking"] = target if merge else topic_id
+            st.session_state["gesprekken_melding"] = note
+            st.rerun()
