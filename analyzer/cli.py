@@ -150,6 +150,8 @@ def cmd_analyze(args: argparse.Namespace) -> int:
             f"  brieven met toegeschreven gesprekken: {summary.linked_letters} "
             f"(ranglijst: analyzer report --store {settings.store_path})"
         )
+        steps = ", ".join(f"{name} {seconds:.0f} s" for name, seconds in summary.seconds.items())
+        print(f"  tijd per stap: {steps}")
         if any(f.quarantined for f in summary.files):
             print(f"  Bekijk afgekeurde regels met: analyzer quarantine --store {settings.store_path}")
     return 0

@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import hashlib
 import logging
-from collections.abc import Callable, Sequence
+import time
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
@@ -57,9 +59,25 @@ class AnalysisSummary:
     avoidable_calls: int = 0
     linked_letters: int = 0
     linked_spikes: int = 0
+    seconds: dict[str, float] = field(default_factory=dict)  # wall-clock time per step
 
     def as_dict(self) -> dict:
         return asdict(self)
+
+
+class _StepTimer:
+    """``with step("name"):`` adds the block's wall-clock seconds to ``seconds[name]``."""
+
+    def __init__(self, seconds: dict[str, float]) -> None:
+        self.seconds = seconds
+
+    @contextmanager
+    def __call__(self, name: str) -> Iterator[None]:
+        started = time.perf_counter()
+        try:
+            yield
+        finally:
+            self.seconds[name] = round(self.seconds.get(name, 0.0) + time.perf_counter() - started, 2)
 
 
 def default_pseudonymiser(settings: Settings, show_progress: bool) -> Pseudonymise:
@@ -83,22 +101,30 @@ def analyze(
     """Run every step that exists on the given inputs and record the run in the store."""
     run_id = store.start_run("analyze", asdict(settings))
     summary = AnalysisSummary(run_id, [])
+    step = _StepTimer(summary.seconds)
     try:
         pseudonymise = pseudonymise or default_pseudonymiser(settings, progress)
-        summary.files.append(ingest_letters(store, letters_dir, run_id))
-        summary.letters_scored = score_letters(store, run_id, settings.use_frog)
-        if mailings is not None:
-            summary.files.append(ingest_mailings(store, mailings, settings, run_id))
-        for path in calls:
-            summary.files.append(ingest_calls(store, path, settings, run_id, pseudonymise))
-        embedder = embedder or get_embedder(settings.embedding_model)
-        summary.embedded, summary.embeddings_cached = embed_store(
-            store, embedder, settings.embedding_batch_size, progress
-        )
-        summary.topics = discover_topics(store, embedder, run_id, progress)
-        summary.spikes = find_spikes(store, run_id)
-        summary.avoidable_calls = classify_demand(store, embedder, run_id)
-        summary.linked_letters, summary.linked_spikes = link_letters(store, run_id, settings)
+        with step("letters"):
+            summary.files.append(ingest_letters(store, letters_dir, run_id))
+            summary.letters_scored = score_letters(store, run_id, settings.use_frog)
+        with step("ingest"):
+            if mailings is not None:
+                summary.files.append(ingest_mailings(store, mailings, settings, run_id))
+            for path in calls:
+                summary.files.append(ingest_calls(store, path, settings, run_id, pseudonymise))
+        with step("embed"):
+            embedder = embedder or get_embedder(settings.embedding_model)
+            summary.embedded, summary.embeddings_cached = embed_store(
+                store, embedder, settings.embedding_batch_size, progress
+            )
+        with step("topics"):
+            summary.topics = discover_topics(store, embedder, run_id, progress)
+        with step("spikes"):
+            summary.spikes = find_spikes(store, run_id)
+        with step("demand"):
+            summary.avoidable_calls = classify_demand(store, embedder, run_id)
+        with step("links"):
+            summary.linked_letters, summary.linked_spikes = link_letters(store, run_id, settings)
     except BaseException as exc:
         store.finish_run(run_id, "failed", {"error": f"{type(exc).__name__}: {exc}", **summary.as_dict()})
         raise
