@@ -263,32 +263,21 @@ TOPIC_LABELS = {
 
 def cmd_topics(args: argparse.Namespace) -> int:
     from analyzer.store import Store
-    from analyzer.topics import apply_manual_edits
 
     if args.rename or args.merge:
         with Store(args.store) as store:
-            topics = store.topics()
-            known = set(topics["topic_id"].tolist())
+            known = set(store.topics()["topic_id"].tolist())
             if args.rename:
                 topic_id = _topic_id(args.rename[0], known)
                 label = args.rename[1].strip()
                 if not label:
                     raise InputError("--rename: de nieuwe naam is leeg")
-                store.add_topic_edit("rename", topic_id, label=label)
-                renames, merges = {topic_id: label}, []
+                store.apply_topic_edit("rename", topic_id, label=label, source="cli")
             else:
                 source, target = (_topic_id(str(v), known) for v in args.merge)
                 if source == target:
                     raise InputError("--merge: een onderwerp kan niet met zichzelf samengevoegd worden")
-                store.add_topic_edit("merge", source, target_id=target)
-                renames, merges = {}, [(source, target)]
-            assignments = store.con.execute(
-                "SELECT call_id, topic_id, confidence, low_confidence FROM call_topics"
-            ).df()
-            run_id = store.start_run("topics-edit", {"rename": args.rename, "merge": args.merge})
-            topics, assignments = apply_manual_edits(topics, assignments, renames, merges)
-            store.replace_topics(topics, assignments, run_id)
-            store.finish_run(run_id, "completed", {})
+                store.apply_topic_edit("merge", source, target_id=target, source="cli")
         print("opgeslagen; de wijziging blijft gelden bij volgende analyses", file=sys.stderr)
     with Store(args.store, read_only=not (args.rename or args.merge)) as store:
         frame = store.con.execute(

@@ -552,29 +552,15 @@ def edit_topic(
 ) -> None:
     """Rename or merge a topic in the store at ``path`` (opened writable only for this): the edit is
     recorded (re-applied after every later analysis) and applied to the stored topics at once."""
-    from analyzer.topics import apply_manual_edits
-
     if kind == "rename" and not (label or "").strip():
         raise InputError("De nieuwe naam is leeg.")
     if kind == "merge" and (target_id is None or target_id == topic_id):
         raise InputError("Kies een ander onderwerp om mee samen te voegen.")
     with Store(path) as store:
-        topics = store.topics()
-        known = set(topics["topic_id"].tolist())
+        known = set(store.topics()["topic_id"].tolist())
         if topic_id not in known or (kind == "merge" and target_id not in known):
             raise InputError("Dit onderwerp bestaat niet (meer); ververs de pagina.")
-        assignments = store.con.execute("SELECT call_id, topic_id, confidence, low_confidence FROM call_topics").df()
-        with store.transaction():
-            if kind == "rename":
-                store.add_topic_edit("rename", topic_id, label=label.strip())
-                renames, merges = {topic_id: label.strip()}, []
-            else:
-                store.add_topic_edit("merge", topic_id, target_id=target_id)
-                renames, merges = {}, [(topic_id, int(target_id))]
-            run_id = store.start_run("topics-edit", {"kind": kind, "topic_id": topic_id, "target_id": target_id})
-            topics, assignments = apply_manual_edits(topics, assignments, renames, merges)
-            store.replace_topics(topics, assignments, run_id)
-            store.finish_run(run_id, "completed", {"source": "app"})
+        store.apply_topic_edit(kind, topic_id, target_id=target_id, label=(label or "").strip() or None, source="app")
 
 
 # --------------------------------------------------------------------------- draft check

@@ -35,7 +35,7 @@ MIN_PARAGRAPH_WORDS = 5  # salutations, closings and signatures are not where qu
 @dataclass(frozen=True)
 class LinkSettings:
     max_lag: int = 28  # days after a mailing in which its calls are counted
-    min_content: float = 0.20  # content + mentions a candidate letter needs
+    min_content: float = 0.15  # content + mentions a candidate letter needs
     margin: float = 0.15  # candidates within this margin of the topic's best letter
     max_candidates: int = 3
     mention_weight: float = 0.5
@@ -125,7 +125,7 @@ def mention_words(letters: pd.DataFrame) -> dict[str, list[str]]:
             counts[w] = counts.get(w, 0) + 1
     out = {}
     for row in letters.itertuples():
-        own = sorted(w for w in words[row.template_id] if len(w) >= 4 and counts[w] <= 2)
+        own = sorted(w for w in words[row.template_id] if len(w) >= 3 and counts[w] <= 2)  # "woz", "wmo" count
         kenmerk = str(getattr(row, "kenmerk", "") or "").strip().lower()
         out[row.template_id] = own + ([kenmerk] if len(kenmerk) >= 4 else [])
     return out

@@ -390,6 +390,24 @@ class Store:
                 [kind, topic_id, target_id, label],
             )
 
+    def apply_topic_edit(
+        self, kind: str, topic_id: int, target_id: int | None = None, label: str | None = None, source: str = ""
+    ) -> None:
+        """Record a rename or merge (re-applied by every later analysis) and apply it to the stored
+        topics and assignments at once, in one transaction. Callers check the ids and label."""
+        from analyzer.topics import apply_manual_edits
+
+        renames = {topic_id: str(label)} if kind == "rename" else {}
+        merges = [(topic_id, int(target_id))] if kind == "merge" and target_id is not None else []
+        topics = self.topics()
+        assignments = self.con.execute("SELECT call_id, topic_id, confidence, low_confidence FROM call_topics").df()
+        with self.transaction():
+            self.add_topic_edit(kind, topic_id, target_id=target_id, label=label)
+            run_id = self.start_run("topics-edit", {"kind": kind, "topic_id": topic_id, "target_id": target_id})
+            topics, assignments = apply_manual_edits(topics, assignments, renames, merges)
+            self.replace_topics(topics, assignments, run_id)
+            self.finish_run(run_id, "completed", {"source": source})
+
     def topic_edits(self) -> tuple[dict[int, str], list[tuple[int, int]]]:
         """Manual renames ({topic_id: label}, the latest wins) and merges ([(source, target)]), in order."""
         rows = self.con.execute("SELECT kind, topic_id, target_id, label FROM topic_edits ORDER BY id").fetchall()
