@@ -18,7 +18,7 @@ the binomial uncertainty of sharing each day's calls (a 95% normal interval).
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
@@ -40,12 +40,10 @@ class Attribution:
     spikes: pd.DataFrame
     lag_profile: np.ndarray
     profile_learned: bool
-    notes: list[str] = field(default_factory=list)
 
 
 def attribute(
     calls: pd.DataFrame,
-    topics: pd.DataFrame,
     paragraphs: pd.DataFrame,
     letters: pd.DataFrame,
     mailings: pd.DataFrame,
@@ -57,25 +55,20 @@ def attribute(
 ) -> Attribution:
     """Links, per-letter attribution, per-call letter weights and spike links.
 
-    ``calls``: call_id, timestamp, topic_id, subject (analyzer.notes.subject_text), text.
-    ``topics``: topic_id (the fine topics the calls are assigned to).
+    ``calls``: call_id, timestamp, topic_id (its fine topic), subject (analyzer.notes.subject_text), text.
     ``paragraphs``: template_id, paragraph_no, text.
     ``letters``: template_id, title, kenmerk. ``mailings``: template_id, sent_date, count.
     ``demand``: call_id, demand_type, avoidable (optional). ``spikes``: analyzer.spikes rows.
     """
     settings = settings or LinkSettings()
     calls = calls.reset_index(drop=True)
-    topic_ids = topics["topic_id"].to_numpy()
+    topic_ids, call_rows = np.unique(calls["topic_id"].to_numpy(dtype=np.int64), return_inverse=True)
     row_of = {int(t): i for i, t in enumerate(topic_ids)}
-    call_rows = calls["topic_id"].map(row_of)
-    if call_rows.isna().any():
-        raise ValueError("every call's topic_id must be in topics")
-    call_rows = call_rows.to_numpy(dtype=np.int64)
     docs = link.topic_documents(calls["subject"], call_rows, len(topic_ids))
     content, _ = link.content_scores(docs, paragraphs)
     mentions = link.mention_scores(calls["subject"], call_rows, len(topic_ids), link.mention_words(letters))
     mentions = mentions.reindex(columns=content.columns, fill_value=0.0)
-    combined = link.combined_content(content, mentions, settings)
+    combined = content.add(settings.mention_weight * mentions)
     candidates = link.link_candidates(combined, settings)
 
     stamps = pd.to_datetime(calls["timestamp"]).dt.normalize()
@@ -106,8 +99,9 @@ def attribute(
                 if coef[j] > 0:
                     shares[(r, c)] = np.where(fitted > 0, coef[j] * press[c] / fitted, 0.0)
 
-    call_letters = _call_weights(calls, call_rows, day_of_call, shares, topic_ids)
-    links = _links(calls, call_rows, counts, shares, topic_ids, content, mentions, combined, call_letters)
+    call_letters = _call_weights(calls, call_rows, day_of_call, shares)
+    links = _links(calls, counts, shares, topic_ids, content, mentions, combined, call_letters)
+    call_letters = call_letters.drop(columns="topic_row")
     links = _paragraphs(links, docs, row_of, paragraphs)
     per_letter = _letters(links, call_letters, mailed, letters, demand, cost_per_call_eur, counts, shares)
     spike_links = _spike_links(spikes, counts, shares, days, row_of)
@@ -139,36 +133,34 @@ def _lag_profile(
 
 
 def _call_weights(
-    calls: pd.DataFrame, call_rows: np.ndarray, day_of_call: np.ndarray,
-    shares: dict[tuple[int, str], np.ndarray], topic_ids: np.ndarray,
-) -> pd.DataFrame:  # fmt: skip
+    calls: pd.DataFrame, call_rows: np.ndarray, day_of_call: np.ndarray, shares: dict[tuple[int, str], np.ndarray]
+) -> pd.DataFrame:
+    """Each call's weight for each letter (its share of the call's day in its topic), with the
+    call's topic row; a call has one topic, so (call, letter) pairs are unique."""
     frames = []
     for (r, template), share in shares.items():
         mask = call_rows == r
         weight = share[day_of_call[mask]]
         keep = weight >= 0.01
         frames.append(pd.DataFrame({"call_id": calls["call_id"].to_numpy()[mask][keep], "template_id": template,
-                                    "weight": np.minimum(weight[keep], 1.0)}))  # fmt: skip
+                                    "weight": np.minimum(weight[keep], 1.0), "topic_row": r}))  # fmt: skip
     if not frames:
-        return pd.DataFrame(columns=["call_id", "template_id", "weight"])
-    out = pd.concat(frames, ignore_index=True)
-    return out.groupby(["call_id", "template_id"], as_index=False)["weight"].sum()
+        return pd.DataFrame(columns=["call_id", "template_id", "weight", "topic_row"])
+    return pd.concat(frames, ignore_index=True)
 
 
 def _links(
-    calls: pd.DataFrame, call_rows: np.ndarray, counts: np.ndarray, shares: dict[tuple[int, str], np.ndarray],
-    topic_ids: np.ndarray, content: pd.DataFrame, mentions: pd.DataFrame, combined: pd.DataFrame,
-    call_letters: pd.DataFrame,
+    calls: pd.DataFrame, counts: np.ndarray, shares: dict[tuple[int, str], np.ndarray], topic_ids: np.ndarray,
+    content: pd.DataFrame, mentions: pd.DataFrame, combined: pd.DataFrame, call_letters: pd.DataFrame,
 ) -> pd.DataFrame:  # fmt: skip
     rows = []
     texts = calls.set_index("call_id")["text"]
+    ranked = call_letters.sort_values(["weight", "call_id"], ascending=[False, True])
+    evidence = ranked.groupby(["topic_row", "template_id"])["call_id"].apply(lambda c: c.head(EVIDENCE_NOTES).tolist())
     for (r, template), share in shares.items():
         attributed = float((counts[:, r] * share).sum())
         if attributed < 1.0:
             continue
-        topic_calls = set(calls["call_id"].to_numpy()[call_rows == r])
-        weights = call_letters[(call_letters["template_id"] == template) & call_letters["call_id"].isin(topic_calls)]
-        top = weights.sort_values(["weight", "call_id"], ascending=[False, True]).head(EVIDENCE_NOTES)
         timing = attributed / max(counts[:, r].sum(), 1.0)
         rows.append({
             "template_id": template, "topic_id": int(topic_ids[r]),
@@ -176,7 +168,7 @@ def _links(
             "timing_score": timing, "link_score": float(np.sqrt(max(combined.at[r, template], 0.0) * timing)),
             "paragraph_no": None, "paragraph_score": None,
             "attributed_calls": attributed,
-            "evidence_json": json.dumps([texts[c] for c in top["call_id"]], ensure_ascii=False),
+            "evidence_json": json.dumps([texts[c] for c in evidence.get((r, template), [])], ensure_ascii=False),
         })  # fmt: skip
     columns = ["template_id", "topic_id", "link_score", "content_score", "timing_score", "mention_score",
                "paragraph_no", "paragraph_score", "attributed_calls", "evidence_json"]  # fmt: skip

@@ -21,6 +21,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -42,9 +43,6 @@ class LinkSettings:
 
 
 # --------------------------------------------------------------------------- content
-
-
-SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9«{\[(])")
 
 
 def paragraph_table(paragraphs: pd.DataFrame) -> pd.DataFrame:
@@ -72,12 +70,9 @@ def content_scores(topic_docs: Sequence[str], paragraphs: pd.DataFrame) -> tuple
     of letter-caused calls against 56% with USE embedding cosine, with fewer background topics
     getting a candidate.
     """
-    from sklearn.feature_extraction.text import TfidfVectorizer
-
     table = paragraph_table(paragraphs)
-    texts = [" ".join(subject_words(str(t))) for t in table["text"]]
-    vectorizer = TfidfVectorizer(analyzer="char_wb", ngram_range=(3, 5), sublinear_tf=True)
-    vectorizer.fit(texts + list(topic_docs))
+    texts = _subject_texts(table)
+    vectorizer = _char_tfidf().fit(texts + list(topic_docs))
     sims = (vectorizer.transform(list(topic_docs)) @ vectorizer.transform(texts).T).toarray()
     templates = sorted(table["template_id"].unique())
     scores = np.zeros((len(topic_docs), len(templates)))
@@ -100,16 +95,25 @@ def paragraph_focus(topic_docs: Sequence[str], paragraphs: pd.DataFrame) -> tupl
     this finds the paragraph the generator made unclear for 8 of 12 letters, against 6 of 12 with
     the weights of :func:`content_scores` (which favour the introduction, which names the subject).
     """
-    from sklearn.feature_extraction.text import TfidfVectorizer
-
     table = paragraph_table(paragraphs)
     if table.empty or not len(topic_docs):
         return np.zeros(len(topic_docs), dtype=np.int64), np.zeros(len(topic_docs))
-    texts = [" ".join(subject_words(str(t))) for t in table["text"]]
-    vectorizer = TfidfVectorizer(analyzer="char_wb", ngram_range=(3, 5), sublinear_tf=True).fit(texts)
+    texts = _subject_texts(table)
+    vectorizer = _char_tfidf().fit(texts)
     sims = (vectorizer.transform(list(topic_docs)) @ vectorizer.transform(texts).T).toarray()
     pick = sims.argmax(axis=1)
     return table["paragraph_no"].to_numpy()[pick], sims[np.arange(len(sims)), pick]
+
+
+def _subject_texts(paragraphs: pd.DataFrame) -> list[str]:
+    return [" ".join(subject_words(str(t))) for t in paragraphs["text"]]
+
+
+def _char_tfidf() -> Any:
+    """TF-IDF over character 3-5-grams inside words, sublinear tf: how letters and notes are compared."""
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
+    return TfidfVectorizer(analyzer="char_wb", ngram_range=(3, 5), sublinear_tf=True)
 
 
 def mention_words(letters: pd.DataFrame) -> dict[str, list[str]]:
@@ -149,18 +153,14 @@ def mention_scores(
 
 
 def link_candidates(combined: pd.DataFrame, settings: LinkSettings) -> list[list[str]]:
-    """Per topic row, the letters it may be linked to (by :func:`combined_content`), best first."""
+    """Per topic row, the letters it may be linked to, best first. ``combined``: content scores
+    plus ``mention_weight`` times the mention shares (topics x templates)."""
     out = []
     for _, row in combined.iterrows():
         best = row.max()
         ok = row[(row >= settings.min_content) & (row >= best - settings.margin)].sort_values(ascending=False)
         out.append(ok.index[: settings.max_candidates].tolist())
     return out
-
-
-def combined_content(content: pd.DataFrame, mentions: pd.DataFrame, settings: LinkSettings) -> pd.DataFrame:
-    """Content cosine plus ``mention_weight`` times the share of notes that name the letter."""
-    return content.add(settings.mention_weight * mentions.reindex(columns=content.columns, fill_value=0.0))
 
 
 # --------------------------------------------------------------------------- timing

@@ -113,18 +113,19 @@ def analyze(
             for path in calls:
                 summary.files.append(ingest_calls(store, path, settings, run_id, pseudonymise))
         with step("embed"):
+            subjects = call_subjects(store)  # read by embedding, topics and links: derived once
             embedder = embedder or get_embedder(settings.embedding_model)
             summary.embedded, summary.embeddings_cached = embed_store(
-                store, embedder, settings.embedding_batch_size, progress
+                store, embedder, settings.embedding_batch_size, progress, subjects
             )
         with step("topics"):
-            summary.topics = discover_topics(store, embedder, run_id, progress)
+            summary.topics = discover_topics(store, embedder, run_id, progress, subjects)
         with step("spikes"):
             summary.spikes = find_spikes(store, run_id)
         with step("demand"):
             summary.avoidable_calls = classify_demand(store, embedder, run_id)
         with step("links"):
-            summary.linked_letters, summary.linked_spikes = link_letters(store, run_id, settings)
+            summary.linked_letters, summary.linked_spikes = link_letters(store, run_id, settings, subjects)
     except BaseException as exc:
         store.finish_run(run_id, "failed", {"error": f"{type(exc).__name__}: {exc}", **summary.as_dict()})
         raise
@@ -235,21 +236,32 @@ def _pseudonymise_raw(rejected: pd.DataFrame, pseudonymise: Pseudonymise) -> pd.
     return rejected.assign(raw=raws)
 
 
-def embed_store(store: Store, embedder: Embedder, batch_size: int, progress: bool) -> tuple[int, int]:
-    """Make sure every stored call (its subject, analyzer.notes) and letter paragraph has a cached embedding."""
+def call_subjects(store: Store) -> pd.Series:
+    """The subject (analyzer.notes) of every stored call, indexed by call_id."""
     from analyzer.notes import subject_texts
 
-    notes = store.con.execute("SELECT text FROM calls").df()["text"].tolist()
+    calls = store.con.execute("SELECT call_id, text FROM calls ORDER BY call_id").df()
+    return pd.Series(subject_texts(calls["text"].tolist()), index=calls["call_id"].to_numpy(), dtype=object)
+
+
+def embed_store(
+    store: Store, embedder: Embedder, batch_size: int, progress: bool, subjects: pd.Series | None = None
+) -> tuple[int, int]:
+    """Make sure every stored call (its subject and the whole note) and letter paragraph has a cached
+    embedding. ``subjects``: :func:`call_subjects`, when the caller has it already."""
+    subjects = call_subjects(store) if subjects is None else subjects
+    notes = store.con.execute("SELECT text FROM calls ORDER BY call_id").df()["text"].tolist()
     paragraphs = store.con.execute("SELECT text FROM letter_paragraphs").df()["text"].tolist()
     # subjects for topics, whole notes for the demand type (analyzer.demand), paragraphs for the app
-    texts = subject_texts(notes) + notes + [strip_markers(t) for t in paragraphs]
+    texts = subjects.tolist() + notes + [strip_markers(t) for t in paragraphs]
     cached = CachedEmbedder(embedder, store)
     return cached.ensure(texts, batch_size=batch_size, show_progress=progress)
 
 
-def discover_topics(store: Store, embedder: Embedder, run_id: int, progress: bool = False) -> int:
+def discover_topics(
+    store: Store, embedder: Embedder, run_id: int, progress: bool = False, subjects: pd.Series | None = None
+) -> int:
     """Fit topics on every stored call, continuing the previous run's topic ids and manual edits."""
-    from analyzer.notes import subject_texts
     from analyzer.topics import TopicModel
 
     calls = store.con.execute('SELECT call_id, "timestamp", text FROM calls ORDER BY call_id').df()
@@ -257,7 +269,8 @@ def discover_topics(store: Store, embedder: Embedder, run_id: int, progress: boo
         return 0
     if progress:
         log.warning("Onderwerpen zoeken in %d gesprekken ...", len(calls))
-    calls["subject"] = subject_texts(calls["text"].tolist())
+    subjects = call_subjects(store) if subjects is None else subjects
+    calls["subject"] = calls["call_id"].map(subjects)
     vectors = CachedEmbedder(embedder, store).encode(calls["subject"].tolist())
     previous = store.topics()
     renames, merges = store.topic_edits()
@@ -288,13 +301,12 @@ def classify_demand(store: Store, embedder: Embedder, run_id: int) -> int:
     return int(demand["avoidable"].sum())
 
 
-def link_letters(store: Store, run_id: int, settings: Settings) -> tuple[int, int]:
+def link_letters(store: Store, run_id: int, settings: Settings, subjects: pd.Series | None = None) -> tuple[int, int]:
     """Link topics and spikes to letters and attribute calls to letters (analyzer.attribution).
 
     Returns the number of letters with attributed calls and of spikes linked to a letter.
     """
     from analyzer.attribution import attribute
-    from analyzer.notes import subject_texts
 
     calls = store.con.execute(
         'SELECT c.call_id, c."timestamp", c.text, t.topic_id FROM calls c JOIN call_topics t USING (call_id) '
@@ -303,12 +315,12 @@ def link_letters(store: Store, run_id: int, settings: Settings) -> tuple[int, in
     letters = store.table("letters")
     if calls.empty or letters.empty:
         return 0, 0
-    calls["subject"] = subject_texts(calls["text"].tolist())
-    topics = pd.DataFrame({"topic_id": sorted(calls["topic_id"].unique())})
+    subjects = call_subjects(store) if subjects is None else subjects
+    calls["subject"] = calls["call_id"].map(subjects)
     paragraphs = store.table("letter_paragraphs").sort_values(["template_id", "paragraph_no"])
     paragraphs["text"] = paragraphs["text"].map(strip_markers)
     result = attribute(
-        calls, topics, paragraphs, letters, store.table("mailings"),
+        calls, paragraphs, letters, store.table("mailings"),
         demand=store.table("call_demand"), spikes=store.table("spikes"),
         cost_per_call_eur=settings.cost_per_call_eur,
     )  # fmt: skip

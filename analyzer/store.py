@@ -533,20 +533,3 @@ class Store:
             "SELECT id, run_id, kind, source_file, source_row, column_name, reason, raw_json "
             "FROM quarantine ORDER BY id"
         ).df()
-
-    def letter_summary(self) -> pd.DataFrame:
-        """Letters with their mailing totals (the ranking until attribution exists)."""
-        return self.con.execute(
-            """
-            SELECT l.template_id, l.title, l.department, l.version,
-                   r.b1_verdict, r.lint_level::INTEGER AS lint_level, round(r.difficulty, 2) AS difficulty,
-                   coalesce(sum(m.count), 0)::BIGINT AS letters_sent,
-                   count(m.sent_date)::INTEGER AS mailings,
-                   min(m.sent_date) AS first_sent, max(m.sent_date) AS last_sent,
-                   (SELECT count(*) FROM letter_paragraphs p WHERE p.template_id = l.template_id)::INTEGER
-                       AS paragraphs
-            FROM letters l LEFT JOIN mailings m USING (template_id)
-            LEFT JOIN letter_readability r USING (template_id)
-            GROUP BY ALL ORDER BY letters_sent DESC, l.template_id
-            """
-        ).df()
