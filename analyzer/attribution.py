@@ -28,6 +28,7 @@ from analyzer import link
 from analyzer.link import LinkSettings
 
 AVOIDABLE_TYPES = ("clarification", "progress_chasing", "repeat", "wrong_channel", "error_correction")
+MIN_F = 10.0  # F statistic a letter needs to count as shown by timing (see _fit_topic)
 MIN_SPIKE_SHARE = 0.5  # a spike is linked when the letter explains at least this share of its excess
 EVIDENCE_NOTES = 5
 
@@ -87,28 +88,65 @@ def attribute(
     open_days = factor > 0
 
     shares: dict[tuple[int, str], np.ndarray] = {}  # (topic row, template) -> share of each day's calls
+    proven: set[tuple[int, str]] = set()  # pairs whose calls timing shows (see _fit_topic)
     for r, cands in enumerate(candidates):
         cands = [c for c in cands if c in press and press[c].any()]
         if not cands or counts[:, r].sum() == 0:
             continue
         X = np.hstack([np.column_stack([press[c] for c in cands]), base])
-        coef, _ = nnls(X[open_days], counts[open_days, r], maxiter=50 * X.shape[1])
+        coef, shown = _fit_topic(X[open_days], counts[open_days, r], len(cands), MIN_F)
         fitted = X @ coef
         with np.errstate(invalid="ignore", divide="ignore"):
             for j, c in enumerate(cands):
                 if coef[j] > 0:
                     shares[(r, c)] = np.where(fitted > 0, coef[j] * press[c] / fitted, 0.0)
+                    if j in shown:
+                        proven.add((r, c))
 
     call_letters = _call_weights(calls, call_rows, day_of_call, shares)
     links = _links(calls, counts, shares, topic_ids, content, mentions, combined, call_letters)
     call_letters = call_letters.drop(columns="topic_row")
     links = _paragraphs(links, docs, row_of, paragraphs)
-    per_letter = _letters(links, call_letters, mailed, letters, demand, cost_per_call_eur, counts, shares)
+    per_letter = _letters(links, call_letters, mailed, letters, demand, cost_per_call_eur, counts, shares, proven)
     spike_links = _spike_links(spikes, counts, shares, days, row_of)
     return Attribution(links, per_letter, call_letters, spike_links, profile, learned)
 
 
 # --------------------------------------------------------------------------- steps
+
+
+def _fit_topic(X: np.ndarray, y: np.ndarray, n_letters: int, min_f: float) -> tuple[np.ndarray, set[int]]:
+    """NNLS of one topic's daily calls on its letters' pressure (the first ``n_letters`` columns)
+    and the baseline. Returns the coefficients and the letters whose calls timing *shows*.
+
+    A letter is shown by timing when leaving it out makes the fit clearly worse: an F statistic
+    of at least ``min_f`` (residual sum of squares, one column), by backward elimination, worst
+    letter first. A letter mailed every week on the same weekday in steady volumes has a pressure
+    that the weekday baseline imitates: timing cannot tell its calls from the topic's background,
+    and NNLS hands them to one or the other by accident of the numbers. Such calls still count
+    (content made the letter a candidate), but they are not timing-proven, which widens the
+    letter's range (see _letters).
+    """
+    coef, _ = nnls(X, y, maxiter=50 * X.shape[1])
+    active = list(range(X.shape[1]))
+    current = coef
+    while True:
+        letters = [j for j in active if j < n_letters and current[j] > 0]
+        if not letters:
+            return coef, set()
+        rss = float(((y - X @ current) ** 2).sum())
+        scale = max(rss / max(len(y) - len(active), 1), 1e-9)
+        f_stats = {}
+        for j in letters:
+            rest = [k for k in active if k != j]
+            without, _ = nnls(X[:, rest], y, maxiter=50 * len(rest))
+            f_stats[j] = (float(((y - X[:, rest] @ without) ** 2).sum()) - rss) / scale
+        worst = min(f_stats, key=f_stats.get)
+        if f_stats[worst] >= min_f:
+            return coef, set(letters)
+        active = [k for k in active if k != worst and not (k < n_letters and current[k] == 0)]
+        current = np.zeros(X.shape[1])
+        current[active], _ = nnls(X[:, active], y, maxiter=50 * len(active))
 
 
 def _lag_profile(
@@ -191,9 +229,28 @@ def _paragraphs(links: pd.DataFrame, docs: list[str], row_of: dict[int, int], pa
 def _letters(
     links: pd.DataFrame, call_letters: pd.DataFrame, mailed: pd.DataFrame, letters: pd.DataFrame,
     demand: pd.DataFrame | None, cost_per_call_eur: float, counts: np.ndarray,
-    shares: dict[tuple[int, str], np.ndarray],
+    shares: dict[tuple[int, str], np.ndarray], proven: set[tuple[int, str]],
 ) -> pd.DataFrame:  # fmt: skip
+    """Per letter: calls attributed, of them timing-shown, avoidable, per 1,000 sent, cost, range.
+
+    The range is the 95% noise interval of the attributed calls (Poisson plus sharing), widened
+    where timing cannot decide (the letter's mailings look like the topic's background, see
+    _fit_topic): downwards to the timing-shown calls, since the calls that only content ties to
+    the letter may be background; upwards by the calls the baseline took in those topics, since
+    they may be the letter's.
+    """
     sent = mailed.groupby("template_id")["count"].sum()
+    shown: dict[str, float] = {}
+    unshown_room: dict[str, float] = {}  # calls the baseline took in topics where timing cannot decide
+    explained = np.zeros(counts.shape[1])
+    for (r, _), share in shares.items():
+        explained[r] += float((counts[:, r] * share).sum())
+    for (r, template), share in shares.items():
+        if (r, template) in proven:
+            shown[template] = shown.get(template, 0.0) + float((counts[:, r] * share).sum())
+        else:
+            room = max(float(counts[:, r].sum()) - explained[r], 0.0)
+            unshown_room[template] = unshown_room.get(template, 0.0) + room
     by_type = None
     if demand is not None and len(demand):
         typed = call_letters.merge(demand[["call_id", "demand_type"]], on="call_id", how="left")
@@ -206,6 +263,8 @@ def _letters(
         own = links[links["template_id"] == template]
         attributed = float(own["attributed_calls"].sum())
         half = 1.96 * np.sqrt(attributed + variance.get(template, 0.0))
+        timing_shown = min(shown.get(template, 0.0), attributed)
+        low = min(attributed - half, timing_shown - 1.96 * np.sqrt(timing_shown))
         letters_sent = int(sent.get(template, 0))
         types = {}
         avoidable = None
@@ -220,8 +279,9 @@ def _letters(
         costed = avoidable if avoidable is not None else attributed
         rows.append({
             "template_id": template, "letters_sent": letters_sent, "attributed_calls": attributed,
-            "attributed_low": max(0.0, attributed - half) if attributed else 0.0,
-            "attributed_high": attributed + half if attributed else 0.0,
+            "timing_shown_calls": timing_shown,
+            "attributed_low": max(0.0, low) if attributed else 0.0,
+            "attributed_high": attributed + half + unshown_room.get(template, 0.0) if attributed else 0.0,
             "avoidable_calls": avoidable,
             "calls_per_1000": 1000.0 * attributed / letters_sent if letters_sent else None,
             "estimated_cost_eur": costed * cost_per_call_eur,

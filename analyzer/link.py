@@ -37,8 +37,8 @@ MIN_PARAGRAPH_WORDS = 5  # salutations, closings and signatures are not where qu
 class LinkSettings:
     max_lag: int = 28  # days after a mailing in which its calls are counted
     min_content: float = 0.15  # content + mentions a candidate letter needs
-    margin: float = 0.15  # candidates within this margin of the topic's best letter
-    max_candidates: int = 3
+    margin: float = 0.5  # candidates within this margin of the topic's best letter (timing then decides)
+    max_candidates: int = 5
     mention_weight: float = 0.5
 
 

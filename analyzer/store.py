@@ -106,6 +106,10 @@ MIGRATIONS: list[str] = [
     CREATE TABLE IF NOT EXISTS call_letters (
         call_id VARCHAR, template_id VARCHAR, weight DOUBLE, run_id INTEGER, PRIMARY KEY (call_id, template_id));
     """,
+    # 6: how many of a letter's attributed calls timing shows (the rest only content ties to it).
+    """
+    ALTER TABLE letter_attribution ADD COLUMN timing_shown_calls DOUBLE;
+    """,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 
@@ -360,7 +364,7 @@ class Store:
                              "evidence_json", "run_id"],
             "letter_attribution": ["template_id", "letters_sent", "attributed_calls", "attributed_low",
                                    "attributed_high", "avoidable_calls", "calls_per_1000", "estimated_cost_eur",
-                                   "top_topic", "top_paragraph", "demand_json", "run_id"],
+                                   "top_topic", "top_paragraph", "demand_json", "run_id", "timing_shown_calls"],
             "call_letters": ["call_id", "template_id", "weight", "run_id"],
         }  # fmt: skip
         frames = {"letter_links": links, "letter_attribution": attribution, "call_letters": call_letters}

@@ -12,8 +12,9 @@ from views.common import DATE_AXIS, downloads, labelled, load, markup, table
 RANKING_VIEW = ["rank", "title", "department", "letters_sent", "attributed_calls", "avoidable_calls",
                 "calls_per_1000", "estimated_cost_eur", "b1_verdict", "lint_level", "top_topic_label"]  # fmt: skip
 EXPORT = ["rank", "template_id", "title", "department", "letters_sent", "attributed_calls", "attributed_low",
-          "attributed_high", "avoidable_calls", "calls_per_1000", "estimated_cost_eur", "top_topic_label",
-          "top_paragraph", "top_paragraph_text", "b1_verdict", "lint_level", "first_sent", "last_sent"]  # fmt: skip
+          "attributed_high", "timing_shown_calls", "avoidable_calls", "calls_per_1000", "estimated_cost_eur",
+          "top_topic_label", "top_paragraph", "top_paragraph_text", "b1_verdict", "lint_level", "first_sent",
+          "last_sent"]  # fmt: skip
 
 st.title("Brieven")
 ctx = st.session_state.get("context")
@@ -77,6 +78,14 @@ m2.metric(
     help=f"Onzekerheid: {row['attributed_low']:.0f} tot {row['attributed_high']:.0f} gesprekken.",
 )
 m3.metric("Vermijdbaar", f"{row['avoidable_calls']:.0f}")
+if row["attributed_calls"] >= 1 and row["timing_shown_calls"] < 0.5 * row["attributed_calls"]:
+    st.info(
+        f"Van de {row['attributed_calls']:.0f} toegerekende gesprekken laat het tijdstip er "
+        f"{row['timing_shown_calls']:.0f} zien: deze brief gaat steeds in ongeveer dezelfde aantallen de deur uit, "
+        "zodat de telefoontjes erover niet te onderscheiden zijn van de gewone gesprekken over dit onderwerp. "
+        "De rest is toegerekend op inhoud; het echte aantal ligt tussen "
+        f"{row['attributed_low']:.0f} en {row['attributed_high']:.0f}."
+    )
 m4.metric("Per 1.000 brieven", f"{row['calls_per_1000']:.1f}")
 m5.metric("Geschatte kosten", f"€ {row['estimated_cost_eur']:,.0f}".replace(",", "."))
 

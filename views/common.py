@@ -32,6 +32,7 @@ COLUMN_LABELS = {
     "attributed_calls": "toegerekende gesprekken",
     "attributed_low": "ondergrens",
     "attributed_high": "bovengrens",
+    "timing_shown_calls": "waarvan door tijdstip aangetoond",
     "avoidable_calls": "vermijdbare gesprekken",
     "calls_per_1000": "gesprekken per 1.000 brieven",
     "estimated_cost_eur": "geschatte kosten (€)",
