@@ -71,6 +71,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("spikes", help="pieken in het aantal gesprekken per onderwerp")
     p.add_argument("--store", default=DEFAULT_STORE, metavar="FILE")
     p.add_argument("--format", choices=["table", "json"], default="table")
+    p.add_argument("--hourly", action="store_true", help="pieken binnen een dag (per uur) in plaats van per dag")
     p.set_defaults(func=cmd_spikes)
 
     p = sub.add_parser("readability", help="leesbaarheid en B1-toets van brieven (bestanden of mappen)")
@@ -307,28 +308,38 @@ def cmd_topics(args: argparse.Namespace) -> int:
 
 
 SPIKE_LABELS = {"topic_id": "id", "topic_label": "onderwerp", "start": "begin", "peak": "piek", "end": "eind",
-                "observed": "gesprekken", "expected": "verwacht", "excess_calls": "extra", "template_id": "brief",
-                "link_score": "koppeling"}  # fmt: skip
+                "hours": "uren", "observed": "gesprekken", "expected": "verwacht", "excess_calls": "extra",
+                "template_id": "brief", "link_score": "koppeling"}  # fmt: skip
 
 
 def cmd_spikes(args: argparse.Namespace) -> int:
     from analyzer.store import Store
 
     with Store(args.store, read_only=True) as store:
-        frame = store.con.execute(
-            """
-            SELECT s.topic_id, t.label AS topic_label, s.start, s.peak, s."end", s.observed, s.expected,
-                   s.excess AS excess_calls, s.template_id, s.link_score
-            FROM spikes s LEFT JOIN topics t USING (topic_id) ORDER BY s.excess DESC, s.start
-            """
-        ).df()
+        if args.hourly:
+            frame = store.con.execute(
+                """
+                SELECT s.topic_id, t.label AS topic_label, s.start, s.peak, s."end", s.hours, s.observed,
+                       s.expected, s.excess AS excess_calls
+                FROM hourly_spikes s LEFT JOIN topics t USING (topic_id) ORDER BY s.excess DESC, s.start
+                """
+            ).df()
+        else:
+            frame = store.con.execute(
+                """
+                SELECT s.topic_id, t.label AS topic_label, s.start, s.peak, s."end", s.observed, s.expected,
+                       s.excess AS excess_calls, s.template_id, s.link_score
+                FROM spikes s LEFT JOIN topics t USING (topic_id) ORDER BY s.excess DESC, s.start
+                """
+            ).df()
+    stamp = "%Y-%m-%d %H:%M" if args.hourly else "%Y-%m-%d"
     for col in ("start", "peak", "end"):
-        frame[col] = pd.to_datetime(frame[col]).dt.strftime("%Y-%m-%d")
+        frame[col] = pd.to_datetime(frame[col]).dt.strftime(stamp)
     if args.format == "json":
         print(frame.to_json(orient="records", force_ascii=False, indent=2))
         return 0
     if frame.empty:
-        print("Geen pieken gevonden.")
+        print("Geen pieken binnen een dag gevonden." if args.hourly else "Geen pieken gevonden.")
         return 0
     with pd.option_context("display.max_rows", None, "display.width", 200, "display.max_colwidth", 60):
         print(frame.astype(object).where(frame.notna(), "").rename(columns=SPIKE_LABELS).to_string(index=False))

@@ -496,6 +496,15 @@ def topic_spikes(store: Store, topic_id: int) -> pd.DataFrame:
     ).df()
 
 
+def topic_hourly_spikes(store: Store, topic_id: int) -> pd.DataFrame:
+    """Surges within a day of one topic (analyzer.spikes.HourlySpikeDetector), latest first."""
+    return store.con.execute(
+        'SELECT start, "end", hours, observed, expected, excess FROM hourly_spikes WHERE topic_id = ? '
+        "ORDER BY start DESC",
+        [topic_id],
+    ).df()
+
+
 def topic_mailings(
     store: Store, topic_id: int, start: dt.date | None = None, end: dt.date | None = None
 ) -> pd.DataFrame:

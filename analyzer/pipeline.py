@@ -282,12 +282,14 @@ def discover_topics(
 
 
 def find_spikes(store: Store, run_id: int) -> int:
-    """Surges of daily calls per topic (analyzer.spikes); :func:`link_letters` links them to letters."""
-    from analyzer.spikes import SpikeDetector, daily_counts
+    """Surges of daily calls per topic (analyzer.spikes); :func:`link_letters` links them to letters.
+    Surges within a day (hourly counts, where timestamps have a time of day) are stored beside them."""
+    from analyzer.spikes import HourlySpikeDetector, SpikeDetector, daily_counts, hourly_counts
 
     calls = store.con.execute('SELECT c."timestamp", t.topic_id FROM calls c JOIN call_topics t USING (call_id)').df()
     spikes = SpikeDetector().detect(daily_counts(calls))
     store.replace_spikes(spikes.assign(template_id=None, link_score=None), run_id)
+    store.replace_hourly_spikes(HourlySpikeDetector().detect(hourly_counts(calls)), run_id)
     return len(spikes)
 
 

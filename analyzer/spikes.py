@@ -8,8 +8,13 @@ probability below ``alpha``) and above it by enough calls to matter (``min_exces
 Consecutive spike days, with closed days (weekends, holidays) in between allowed, form one spike
 with its start, peak and end.
 
-This is the first slice of issue #4: the method still has to be chosen by measuring precision
-and recall on generated series with known spikes (a benchmark), and hourly series are not done.
+The settings were chosen by precision and recall on generated series with known surges
+(benchmarks/bench_spikes.py, figures in benchmarks/README.md).
+
+Where timestamps carry the time of day, the same test runs on hourly counts
+(:class:`HourlySpikeDetector`): the baseline of an hour is the trimmed mean of the same hour of
+the same weekday over the previous weeks, so a surge of a few hours (a website outage, a wrong
+text message sent at 10:00) shows even when the day's total does not stand out.
 """
 
 from __future__ import annotations
@@ -23,6 +28,9 @@ import pandas as pd
 from analyzer.calendar_nl import holidays, is_closed
 
 SPIKE_COLUMNS = ["topic_id", "start", "peak", "end", "days", "observed", "expected", "excess"]
+HOURLY_SPIKE_COLUMNS = ["topic_id", "start", "peak", "end", "hours", "observed", "expected", "excess"]
+HOURS_PER_WEEK = 168
+MIN_TIMED_SHARE = 0.5  # share of timestamps with a time of day needed for hourly series
 
 
 def daily_counts(calls: pd.DataFrame, by: str = "topic_id") -> pd.DataFrame:
@@ -111,3 +119,104 @@ class SpikeDetector:
     def _bridgeable(self, last: pd.Timestamp, day: pd.Timestamp) -> bool:
         gap = [last.date() + dt.timedelta(days=i) for i in range(1, (day - last).days)]
         return len(gap) <= self.max_gap_days and all(is_closed(d) for d in gap)
+
+
+# --------------------------------------------------------------------------- hourly
+
+
+def has_time_of_day(timestamps: pd.Series) -> bool:
+    """Whether the timestamps carry the time of day (not only dates written as midnight)."""
+    stamps = pd.to_datetime(timestamps)
+    return len(stamps) > 0 and float((stamps != stamps.dt.normalize()).mean()) >= MIN_TIMED_SHARE
+
+
+def hourly_counts(calls: pd.DataFrame, by: str = "topic_id") -> pd.DataFrame:
+    """Calls per hour (rows: every hour of every day from the first to the last call's day) and
+    ``by`` value (columns); empty when the timestamps are dates only (:func:`has_time_of_day`)."""
+    if calls.empty or not has_time_of_day(calls["timestamp"]):
+        return pd.DataFrame(dtype="int64")
+    hours = pd.to_datetime(calls["timestamp"]).dt.floor("h")
+    table = pd.crosstab(hours, calls[by])
+    full = pd.date_range(hours.min().normalize(), hours.max().normalize() + pd.Timedelta(hours=23), freq="h")
+    return table.reindex(full, fill_value=0).rename_axis(index="hour", columns=by)
+
+
+@dataclass(frozen=True)
+class HourlySpikeDetector:
+    """Spikes in hourly counts: same test as :class:`SpikeDetector`, baseline per hour of the week."""
+
+    weeks: int = 8  # same weekday-and-hour history the baseline looks at
+    min_history: int = 3
+    alpha: float = 1e-7
+    trim: float = 0.25
+    min_excess: int = 5
+    max_gap_hours: int = 1  # quiet hours that may separate spike hours of one spike
+    chunk: int = 128  # topics per block (bounds the memory of the baseline: weeks x hours x chunk)
+
+    def expected(self, counts: pd.DataFrame) -> np.ndarray:
+        """Baseline per hour and column: trimmed mean of the same hour of the same weekday in the
+        previous ``weeks`` weeks (public holidays left out; NaN with fewer than ``min_history``)."""
+        index = pd.DatetimeIndex(counts.index)
+        years = range(index.min().year, index.max().year + 1)
+        holiday = index.normalize().isin(pd.DatetimeIndex([d for y in years for d in holidays(y)]))
+        values = counts.to_numpy(dtype=np.float32, copy=True)
+        values[holiday] = np.nan
+        out = np.full(values.shape, np.nan, dtype=np.float32)
+        for lo in range(0, values.shape[1], self.chunk):
+            out[:, lo : lo + self.chunk] = self._baseline(values[:, lo : lo + self.chunk])
+        out[holiday] = np.nan  # the line is closed: no baseline, so calls that come anyway are no spike
+        return out
+
+    def _baseline(self, values: np.ndarray) -> np.ndarray:
+        n_hours = values.shape[0]
+        history = np.full((self.weeks, *values.shape), np.nan, dtype=np.float32)
+        for k in range(1, self.weeks + 1):
+            shift = k * HOURS_PER_WEEK
+            if shift < n_hours:
+                history[k - 1, shift:] = values[: n_hours - shift]
+        valid = (~np.isnan(history)).sum(axis=0)
+        ordered = np.sort(history, axis=0)  # NaN last
+        keep = np.maximum(1, np.ceil(valid * (1 - self.trim))).astype(np.int64)
+        sums = np.nancumsum(ordered, axis=0)
+        picked = np.take_along_axis(sums, (keep - 1)[None], axis=0)[0]
+        with np.errstate(invalid="ignore", divide="ignore"):
+            mean = picked / keep
+        mean[valid < self.min_history] = np.nan
+        return mean
+
+    def detect(self, counts: pd.DataFrame) -> pd.DataFrame:
+        """Spikes of every column (topic) of an :func:`hourly_counts` table."""
+        if counts.empty:
+            return pd.DataFrame(columns=HOURLY_SPIKE_COLUMNS)
+        from scipy.stats import poisson
+
+        observed = counts.to_numpy(dtype=np.float64)
+        expected = self.expected(counts).astype(np.float64)
+        known = ~np.isnan(expected)
+        base = np.where(known, expected, 0.0)
+        candidate = known & (observed - base >= self.min_excess)
+        spike = np.zeros_like(candidate)
+        spike[candidate] = poisson.sf(observed[candidate] - 1, np.maximum(base[candidate], 1.0)) < self.alpha
+        index = pd.DatetimeIndex(counts.index)
+        rows = []
+        for j in np.flatnonzero(spike.any(axis=0)):
+            for a, b in self._runs(np.flatnonzero(spike[:, j])):
+                part = slice(a, b + 1)
+                obs, exp = float(observed[part, j].sum()), float(base[part, j].sum())
+                peak = index[a + int(observed[part, j].argmax())]
+                rows.append({
+                    "topic_id": counts.columns[j], "start": index[a], "peak": peak, "end": index[b],
+                    "hours": b - a + 1, "observed": obs, "expected": round(exp, 1),
+                    "excess": round(obs - exp, 1),
+                })  # fmt: skip
+        frame = pd.DataFrame(rows, columns=HOURLY_SPIKE_COLUMNS)
+        return frame.sort_values(["excess", "start"], ascending=[False, True], ignore_index=True)
+
+    def _runs(self, hours: np.ndarray) -> list[tuple[int, int]]:
+        runs: list[list[int]] = []
+        for h in hours.tolist():
+            if runs and h - runs[-1][1] <= self.max_gap_hours + 1:
+                runs[-1][1] = h
+            else:
+                runs.append([h, h])
+        return [(a, b) for a, b in runs]

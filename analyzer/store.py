@@ -110,6 +110,12 @@ MIGRATIONS: list[str] = [
     """
     ALTER TABLE letter_attribution ADD COLUMN timing_shown_calls DOUBLE;
     """,
+    # 7: surges within a day, per topic (analyzer.spikes.HourlySpikeDetector).
+    """
+    CREATE TABLE IF NOT EXISTS hourly_spikes (
+        topic_id INTEGER, start TIMESTAMP, peak TIMESTAMP, "end" TIMESTAMP, hours INTEGER, observed DOUBLE,
+        expected DOUBLE, excess DOUBLE, run_id INTEGER, PRIMARY KEY (topic_id, start));
+    """,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 
@@ -323,6 +329,16 @@ class Store:
                 "excess, template_id, link_score, run_id FROM _spikes"
             )
 
+    def replace_hourly_spikes(self, spikes: pd.DataFrame, run_id: int) -> None:
+        columns = ["topic_id", "start", "peak", "end", "hours", "observed", "expected", "excess", "run_id"]
+        frame = spikes.assign(run_id=run_id).reindex(columns=columns)
+        with self.transaction() as con:
+            con.execute("DELETE FROM hourly_spikes")
+            if frame.empty:
+                return
+            with self._frame_view("_hourly", frame):
+                con.execute("INSERT INTO hourly_spikes SELECT * FROM _hourly")
+
     def replace_demand(self, demand: pd.DataFrame, run_id: int) -> None:
         """Demand type of every call: ``call_id, demand_type, avoidable, confidence, method``."""
         columns = ["call_id", "demand_type", "avoidable", "confidence", "method", "run_id"]
@@ -525,6 +541,7 @@ class Store:
             "letter_links",
             "letter_attribution",
             "call_letters",
+            "hourly_spikes",
         }:
             raise ValueError(name)
         return self.con.execute(f"SELECT * FROM {name}").df()  # noqa: S608 — name is whitelisted

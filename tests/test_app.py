@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 from test_explore import OFFICIALESE, TOP_LETTER, TOP_TITLE, shared_app_store
@@ -71,11 +72,20 @@ def test_brieven_ranking_detail_and_filters(monkeypatch, app_store) -> None:
 def test_gesprekken_topics_chart_and_rename(monkeypatch, app_store, tmp_path) -> None:
     store = tmp_path / "writable.duckdb"
     store.write_bytes(app_store.read_bytes())
+    with Store(store) as s:  # a surge within a day for every topic, so the chosen one has one
+        ids = s.con.execute("SELECT DISTINCT topic_id FROM call_topics").df()["topic_id"]
+        hour = pd.Timestamp("2026-03-02 11:00")
+        s.replace_hourly_spikes(
+            pd.DataFrame({"topic_id": ids, "start": hour, "peak": hour, "end": hour, "hours": 1, "observed": 40.0,
+                          "expected": 4.0, "excess": 36.0}), run_id=1)  # fmt: skip
     at = _app(monkeypatch, store, "views/gesprekken.py")
     topics = _tables(at)[0]
     assert topics["gesprekken"].sum() > 0
     first = int(topics["id"].iloc[0])
     assert at.selectbox(key="gesprekken_onderwerp").value == first
+    hourly = next(t for t in _tables(at) if "verwacht" in t.columns)
+    assert hourly.iloc[0].to_dict() == {"begin": "02-03-2026 11:00", "eind": "12:00", "gesprekken": 40.0,
+                                        "verwacht": 4.0, "extra": 36.0}  # fmt: skip
     at.text_input(key="gesprekken_nieuwe_naam").input("Vragen over bezwaar").run()
     at.button(key="gesprekken_hernoem").click().run()
     assert not at.exception, [e.value for e in at.exception]

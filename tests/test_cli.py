@@ -344,6 +344,13 @@ def test_spikes_are_found_stored_and_listed(tmp_path, letters_dir, mailings_csv,
     assert "woz" in spike["topic_label"].lower()
     assert main(["spikes", "--store", str(tmp_path / "s.duckdb")]) == 0
     assert "2026-03-02" in capsys.readouterr().out
+    # within the day: the surge came at 11:00 on each of the three days, the other topics are steady
+    assert main(["spikes", "--store", str(tmp_path / "s.duckdb"), "--hourly", "--format", "json"]) == 0
+    hourly = json.loads(capsys.readouterr().out)
+    assert sorted(h["start"] for h in hourly) == ["2026-03-02 11:00", "2026-03-03 11:00", "2026-03-04 11:00"]
+    assert all(h["hours"] == 1 and h["excess_calls"] == 30 and h["topic_id"] == spike["topic_id"] for h in hourly)
+    assert main(["spikes", "--store", str(tmp_path / "s.duckdb"), "--hourly"]) == 0
+    assert "uren" in capsys.readouterr().out
 
 
 def _embedded_texts(store) -> set[str]:

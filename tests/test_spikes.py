@@ -9,7 +9,14 @@ import pandas as pd
 import pytest
 
 from analyzer.calendar_nl import easter, holidays, is_closed
-from analyzer.spikes import SPIKE_COLUMNS, SpikeDetector, daily_counts
+from analyzer.spikes import (
+    HOURLY_SPIKE_COLUMNS,
+    SPIKE_COLUMNS,
+    HourlySpikeDetector,
+    SpikeDetector,
+    daily_counts,
+    hourly_counts,
+)
 
 
 @pytest.mark.parametrize(
@@ -89,3 +96,73 @@ def test_daily_counts_fill_missing_days_with_zero() -> None:
     assert table.index.tolist() == list(pd.date_range("2026-03-02", "2026-03-05"))
     assert table[1].tolist() == [1, 0, 0, 1] and table[2].tolist() == [1, 0, 0, 0]
     assert daily_counts(calls.iloc[0:0]).empty
+
+
+# --------------------------------------------------------------------------- hourly
+
+# Calls per hour of an ordinary weekday, 08:00-17:00 (busy mornings); Mondays 1.4x, closed at weekends.
+OPENING = np.array([0] * 8 + [6, 9, 9, 8, 5, 6, 6, 5, 4] + [0] * 7, dtype=float)
+
+
+def _hourly(seed: int, surges: list[tuple[str, int, float]], scales: tuple[float, ...] = (0.5, 1, 4)) -> pd.DataFrame:
+    """Eight months of hourly calls, one topic per scale of OPENING; surges (start hour, hours, extra
+    calls per hour) are planted in the last (busiest) topic."""
+    rng = np.random.default_rng(seed)
+    hours = pd.date_range("2026-01-01", "2026-08-31 23:00", freq="h")
+    weekday = np.array([1.4, 1.0, 1.0, 1.0, 0.9, 0.0, 0.0])[hours.day_of_week]
+    mean = OPENING[hours.hour] * weekday
+    closed = np.isin(hours.normalize(), pd.DatetimeIndex(list(holidays(2026))))
+    mean[closed] = 0.0
+    table = pd.DataFrame({t: rng.poisson(mean * scale) for t, scale in enumerate(scales)}, index=hours)
+    last = len(scales) - 1
+    for start, length, extra in surges:
+        first = hours.get_loc(pd.Timestamp(start))
+        table.iloc[first : first + length, last] += rng.poisson(extra, length)
+    return table
+
+
+def test_ordinary_hours_have_no_hourly_spikes() -> None:
+    for seed in range(3):
+        found = HourlySpikeDetector().detect(_hourly(seed, []))
+        assert found.empty, found
+
+
+def test_a_surge_within_a_day_is_found_although_the_day_is_ordinary() -> None:
+    table = _hourly(4, [("2026-05-12 10:00", 1, 50.0)])  # a Tuesday 10:00-10:59, usually ~36 calls
+    found = HourlySpikeDetector().detect(table)
+    assert list(found.columns) == HOURLY_SPIKE_COLUMNS
+    assert len(found) == 1 and found.loc[0, "topic_id"] == 2
+    assert found.loc[0, "start"] == found.loc[0, "end"] == pd.Timestamp("2026-05-12 10:00")
+    assert found.loc[0, "hours"] == 1 and 30 <= found.loc[0, "excess"] <= 70
+    # ~50 extra calls on a day of ~230 is within a busy day's noise for the daily test
+    daily = table.groupby(table.index.normalize()).sum()
+    assert SpikeDetector().detect(daily[[2]]).empty
+
+
+def test_a_surge_of_three_hours_is_one_spike() -> None:
+    table = _hourly(6, [("2026-06-03 13:00", 3, 60.0)])
+    found = HourlySpikeDetector().detect(table)
+    assert len(found) == 1
+    assert found.loc[0, "start"] == pd.Timestamp("2026-06-03 13:00") and found.loc[0, "hours"] == 3
+    assert pd.Timestamp("2026-06-03 13:00") <= found.loc[0, "peak"] <= pd.Timestamp("2026-06-03 15:00")
+
+
+def test_busy_monday_mornings_are_expected_not_spikes() -> None:
+    table = _hourly(5, [])
+    mondays = table.index.day_of_week == 0
+    table.loc[mondays & (table.index.hour == 9), 2] += 30  # every Monday, so the baseline knows it
+    assert HourlySpikeDetector().detect(table).empty
+
+
+def test_hourly_counts_need_times_of_day() -> None:
+    timed = pd.DataFrame(
+        {
+            "timestamp": pd.to_datetime(["2026-03-02 09:10", "2026-03-02 09:50", "2026-03-03 14:00"]),
+            "topic_id": [1, 1, 2],
+        }
+    )
+    table = hourly_counts(timed)
+    assert len(table) == 48 and table.index[0] == pd.Timestamp("2026-03-02 00:00")
+    assert table.loc[pd.Timestamp("2026-03-02 09:00"), 1] == 2 and table.loc[pd.Timestamp("2026-03-03 14:00"), 2] == 1
+    dates_only = timed.assign(timestamp=timed["timestamp"].dt.normalize())
+    assert hourly_counts(dates_only).empty

@@ -88,6 +88,21 @@ with chart_tab:
             + ("" if len(mailings) else " (nog geen brieven gekoppeld)")
             + "."
         )
+    hourly = load("topic_hourly_spikes", topic_id)
+    if len(hourly):
+        st.markdown(f"**Pieken binnen een dag** ({len(hourly)}): uren met veel meer gesprekken dan op hetzelfde uur "
+                    "van dezelfde weekdag in de weken ervoor.")  # fmt: skip
+        shown = hourly.assign(
+            begin=pd.to_datetime(hourly["start"]).dt.strftime("%d-%m-%Y %H:00"),
+            eind=(pd.to_datetime(hourly["end"]) + pd.Timedelta(hours=1)).dt.strftime("%H:00"),
+        )
+        st.dataframe(
+            shown[["begin", "eind", "observed", "expected", "excess"]].rename(
+                columns={"observed": "gesprekken", "expected": "verwacht", "excess": "extra"}
+            ),
+            hide_index=True,
+            key="gesprekken_uurpieken",
+        )
 with map_tab:
     points = load("topic_map")
     if points.empty:
