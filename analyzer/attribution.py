@@ -6,13 +6,16 @@ mailed before that day weighted by the learned lag profile ("mailing pressure").
 fitted by non-negative least squares, so a letter explains calls only when its mailings and the
 topic's calls rise and fall together; two letters mailed the same week are told apart by content
 (each topic has its own candidates) and by their different mailing days and volumes. A topic
-with no candidate, or whose calls do not follow any mailing, stays unlinked.
+whose notes resemble no letter enough for a candidate may still be linked to a letter they faintly
+resemble (link.weak_candidates), but only when the timing of its calls shows that letter (an F
+test, :func:`_fit_topic`). A topic whose calls do not follow any mailing stays unlinked.
 
 The observed calls of a day are then shared out in proportion to what each part explains: a
 call's weight for a letter is the letter's share of the fitted calls that day. Summed per letter
 this gives the attributed calls, and with the demand type of each call (analyzer.demand) the
-avoidable ones. The confidence range is approximate: Poisson noise on the attributed calls plus
-the binomial uncertainty of sharing each day's calls (a 95% normal interval).
+avoidable ones. The range is approximate: Poisson noise on the attributed calls plus the binomial
+uncertainty of sharing each day's calls (a 95% normal interval), widened for letters whose
+mailings timing cannot tell from a topic's background (see :func:`_letters`).
 """
 
 from __future__ import annotations
@@ -89,16 +92,24 @@ def attribute(
 
     shares: dict[tuple[int, str], np.ndarray] = {}  # (topic row, template) -> share of each day's calls
     proven: set[tuple[int, str]] = set()  # pairs whose calls timing shows (see _fit_topic)
+    weak = link.weak_candidates(combined, candidates, settings)
     for r, cands in enumerate(candidates):
-        cands = [c for c in cands if c in press and press[c].any()]
+        cands = [c for c in (cands or weak[r]) if c in press and press[c].any()]
         if not cands or counts[:, r].sum() == 0:
             continue
         X = np.hstack([np.column_stack([press[c] for c in cands]), base])
         coef, shown = _fit_topic(X[open_days], counts[open_days, r], len(cands), MIN_F)
+        if not candidates[r]:  # weak content: only letters whose calls timing shows
+            cands = [c for j, c in enumerate(cands) if j in shown]
+            if not cands:
+                continue
+            X = np.hstack([np.column_stack([press[c] for c in cands]), base])
+            coef, shown = _fit_topic(X[open_days], counts[open_days, r], len(cands), MIN_F)
+            cands = [c if j in shown else None for j, c in enumerate(cands)]
         fitted = X @ coef
         with np.errstate(invalid="ignore", divide="ignore"):
             for j, c in enumerate(cands):
-                if coef[j] > 0:
+                if c is not None and coef[j] > 0:
                     shares[(r, c)] = np.where(fitted > 0, coef[j] * press[c] / fitted, 0.0)
                     if j in shown:
                         proven.add((r, c))

@@ -40,6 +40,7 @@ class LinkSettings:
     margin: float = 0.5  # candidates within this margin of the topic's best letter (timing then decides)
     max_candidates: int = 5
     mention_weight: float = 0.5
+    weak_content: float = 0.05  # a topic without candidates may try letters above this, if timing shows them
 
 
 # --------------------------------------------------------------------------- content
@@ -159,6 +160,21 @@ def link_candidates(combined: pd.DataFrame, settings: LinkSettings) -> list[list
     for _, row in combined.iterrows():
         best = row.max()
         ok = row[(row >= settings.min_content) & (row >= best - settings.margin)].sort_values(ascending=False)
+        out.append(ok.index[: settings.max_candidates].tolist())
+    return out
+
+
+def weak_candidates(combined: pd.DataFrame, candidates: list[list[str]], settings: LinkSettings) -> list[list[str]]:
+    """For topics without candidates: letters whose content + mentions reach ``weak_content``
+    (best first, at most ``max_candidates``). Too little to link on content, so analyzer.attribution
+    keeps one only when the timing of the topic's calls shows it (an F test)."""
+    out: list[list[str]] = []
+    for r, strong in enumerate(candidates):
+        if strong or settings.weak_content <= 0:
+            out.append([])
+            continue
+        row = combined.iloc[r]
+        ok = row[row >= settings.weak_content].sort_values(ascending=False)
         out.append(ok.index[: settings.max_candidates].tolist())
     return out
 
