@@ -7,9 +7,13 @@ letter, and callers who call again about the same thing. Agents note each contac
 tests and benchmarks only: the analysis never reads it. The model is described in
 ``corpora/README.md``; all Dutch phrases live in ``corpora/kcc_model.yaml``.
 
-The output is deterministic: the same arguments give the same bytes.
+The output is deterministic: the same arguments give the same bytes. A named ``--scenario``
+(``kcc_model.yaml``, ``scenarios``) changes the year for benchmarks: overlapping mailings, a surge
+no letter caused (written to ``bursts.csv``), a clear letter sent in bulk, stronger seasons.
+Without one the output is what it was before scenarios existed.
 
     python corpora/generate.py --out corpora/generated --calls 100000 --seed 7 --year 2026
+    python corpora/generate.py --out /tmp/hard --calls 20000 --scenario hard
 """
 
 from __future__ import annotations
@@ -153,11 +157,13 @@ class Calendar:
     def index(self, date: dt.date) -> int:
         return (date - self.dates[0]).days
 
-    def desire_weights(self) -> np.ndarray:
+    def desire_weights(self, season_power: float = 1.0) -> np.ndarray:
         """Relative wish to contact the municipality per day (trend, season, weekday, holiday)."""
         n = len(self.dates)
         trend = np.linspace(TREND[0], TREND[1], n)
         season = np.array(MONTH_WEIGHT)[self.month - 1]
+        if season_power != 1.0:
+            season = season**season_power
         weekday = np.array(WEEKDAY_WEIGHT)[self.weekday]
         holiday = np.where((self.weekday < 5) & ~self.is_open, HOLIDAY_DESIRE, 1.0)
         return trend * season * weekday * holiday
@@ -307,6 +313,7 @@ def build_mailings(topics: list[Topic], cal: Calendar, n_letter: int, rng: np.ra
             for day, base in _send_days(entry, cal, rng):
                 rewritten = topic.rewritten_on is not None and cal.dates[day] >= topic.rewritten_on
                 rate = topic.rate_rewritten if rewritten else topic.rate
+                rate = float(entry.get("rate", rate))  # only scenario batches override the rate
                 rows.append((topic.key, t, day, base, rate, rewritten))
     frame = pd.DataFrame(rows, columns=["template_id", "topic", "day", "base", "rate", "rewritten"])
     cdf = np.cumsum(lag_pmf())
@@ -341,10 +348,15 @@ def sample_letter_calls(
 
 
 def sample_background_calls(
-    topics: list[Topic], qbase: list[int], cal: Calendar, n_background: int, rng: np.random.Generator
+    topics: list[Topic],
+    qbase: list[int],
+    cal: Calendar,
+    n_background: int,
+    rng: np.random.Generator,
+    season_power: float = 1.0,
 ) -> dict[str, np.ndarray]:
     """Calls unrelated to any letter, spread over the year by topic seasonality."""
-    desire = cal.desire_weights()
+    desire = cal.desire_weights(season_power)
     background = [t for t, topic in enumerate(topics) if topic.template_id is None]
     day_w = [desire * topics[t].months[cal.month - 1] for t in background]
     volume = np.array([topics[t].weight * w.sum() for t, w in zip(background, day_w)])
@@ -356,6 +368,94 @@ def sample_background_calls(
         questions.append(qbase[t] + rng.choice(len(qw), n, p=qw / qw.sum()))
         topic_of.append(np.full(n, t))
     return {"day": np.concatenate(days), "question": np.concatenate(questions), "topic": np.concatenate(topic_of)}
+
+
+# --- scenarios ------------------------------------------------------------------------------
+
+
+def scenario_names(path: Path = MODEL_PATH) -> list[str]:
+    """The named scenarios of ``kcc_model.yaml``, plus ``default`` (the model as it is)."""
+    model = yaml.load(path.read_text(encoding="utf-8"), Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+    return ["default", *model.get("scenarios", {})]
+
+
+def scenario_spec(model: dict[str, Any], name: str | None) -> dict[str, Any]:
+    """One scenario with its ``include``s merged: mailings, bursts, season_power; {} for default."""
+    if name in (None, "default"):
+        return {}
+    scenarios = model.get("scenarios", {})
+    if name not in scenarios:
+        raise ValueError(f"unknown scenario {name!r}; known: {', '.join(['default', *scenarios])}")
+    spec = scenarios[name]
+    merged: dict[str, Any] = {"mailings": [], "bursts": [], "season_power": 1.0}
+    for part in [scenario_spec(model, n) for n in spec.get("include", [])] + [spec]:
+        merged["mailings"] += part.get("mailings", [])
+        merged["bursts"] += part.get("bursts", [])
+        merged["season_power"] = max(merged["season_power"], float(part.get("season_power", 1.0)))
+    return merged
+
+
+def apply_scenario(spec: dict[str, Any], topics: list[Topic]) -> None:
+    """Add or replace the scenario's mailings in the topics' schedules; sharpen the seasons."""
+    by_key = {t.key: t for t in topics}
+    replaced: set[str] = set()
+    for entry in spec["mailings"]:
+        topic = by_key.get(entry["template"])
+        if topic is None or topic.template_id is None:
+            raise ValueError(f"scenario mailing: no letter template {entry['template']!r}")
+        batch = {k: v for k, v in entry.items() if k not in ("template", "replace")}
+        if entry.get("replace") and topic.key not in replaced:
+            topic.schedule = []
+            replaced.add(topic.key)
+        topic.schedule = [*(topic.schedule or []), batch]
+    for burst in spec["bursts"]:
+        topic = by_key.get(burst["topic"])
+        if topic is None or topic.template_id is not None:
+            raise ValueError(f"burst {burst['name']}: no background topic {burst['topic']!r}")
+    if spec["season_power"] != 1.0:
+        for topic in topics:
+            if topic.months is not None:
+                topic.months = topic.months ** spec["season_power"]
+
+
+def sample_burst_calls(
+    bursts: list[dict[str, Any]], topics: list[Topic], qbase: list[int], cal: Calendar, n_calls: int,
+    rng: np.random.Generator,
+) -> dict[str, np.ndarray]:  # fmt: skip
+    """Surges of a background topic that no letter caused, e.g. after a storm or an outage."""
+    keys = [t.key for t in topics]
+    days, questions, topic_of, burst_of = [], [], [], []
+    for b, burst in enumerate(bursts):
+        t = keys.index(burst["topic"])
+        month, day = map(int, burst["start"].split("-"))
+        start = cal.index(dt.date(cal.year, month, day))
+        profile = np.array(burst["profile"], dtype=float)
+        profile = profile[: len(cal.dates) - start]
+        n = round(burst["share"] * n_calls)
+        days.append(start + rng.choice(len(profile), n, p=profile / profile.sum()))
+        qs = topics[t].questions
+        allowed = set(burst.get("questions", [q.key for q in qs]))
+        qw = np.array([q.weight if q.key in allowed else 0.0 for q in qs])
+        questions.append(qbase[t] + rng.choice(len(qs), n, p=qw / qw.sum()))
+        topic_of.append(np.full(n, t))
+        burst_of.append(np.full(n, b))
+    return {
+        "day": np.concatenate(days), "question": np.concatenate(questions),
+        "topic": np.concatenate(topic_of), "burst": np.concatenate(burst_of),
+    }  # fmt: skip
+
+
+def burst_rows(bursts: list[dict[str, Any]], burst_of: np.ndarray, day: np.ndarray, cal: Calendar) -> dict[str, list]:
+    """``bursts.csv``: each burst's topic, first and last day with its calls, and its number of calls."""
+    rows: dict[str, list] = {"burst": [], "topic": [], "start": [], "end": [], "calls": []}
+    for b, burst in enumerate(bursts):
+        mine = day[burst_of == b]
+        rows["burst"].append(burst["name"])
+        rows["topic"].append(burst["topic"])
+        rows["start"].append(cal.dates[int(mine.min())].isoformat() if len(mine) else "")
+        rows["end"].append(cal.dates[int(mine.max())].isoformat() if len(mine) else "")
+        rows["calls"].append(int(len(mine)))
+    return rows
 
 
 # --- timing --------------------------------------------------------------------------------
@@ -418,9 +518,18 @@ def _agents(rng: np.random.Generator) -> dict[str, np.ndarray]:
 
 
 def generate(
-    out_dir: Path, n_calls: int = 100_000, seed: int = 7, year: int = 2026, letters_dir: Path = DEFAULT_LETTERS_DIR
+    out_dir: Path,
+    n_calls: int = 100_000,
+    seed: int = 7,
+    year: int = 2026,
+    letters_dir: Path = DEFAULT_LETTERS_DIR,
+    scenario: str | None = None,
 ) -> dict[str, Any]:
-    """Write calls.csv, mailings.csv and ground_truth.csv to ``out_dir``; return paths and counts."""
+    """Write calls.csv, mailings.csv and ground_truth.csv to ``out_dir``; return paths and counts.
+
+    ``scenario`` names a change to the year from ``kcc_model.yaml`` (see :func:`scenario_spec`);
+    one with bursts also writes ``bursts.csv``. ``None`` or ``"default"`` is the model as it is.
+    """
     if not MIN_CALLS <= n_calls <= MAX_CALLS:
         raise ValueError(f"n_calls must be between {MIN_CALLS:,} and {MAX_CALLS:,}")
     started = time.perf_counter()
@@ -431,6 +540,9 @@ def generate(
     )
     cal = Calendar.for_year(year)
     model, topics = load_model(read_letters(Path(letters_dir)))
+    spec = scenario_spec(model, scenario)
+    if spec:
+        apply_scenario(spec, topics)
     questions = [q for t in topics for q in t.questions]
     qbase = np.cumsum([0] + [len(t.questions) for t in topics]).tolist()
     q_demand = np.array([DEMAND_TYPES.index(q.demand) for q in questions])
@@ -442,7 +554,20 @@ def generate(
     mailings = build_mailings(letter_topics, cal, n_letter, rng_mail)
     mailings["topic"] = [topics.index(letter_topics[i]) for i in mailings["topic"]]
     letter = sample_letter_calls(mailings, topics, qbase, n_letter, rng_letter)
-    background = sample_background_calls(topics, qbase, cal, n_background, rng_bg)
+    if spec:
+        # Its own random stream (the 8th child of the seed), so the default draws stay untouched.
+        rng_scenario = np.random.default_rng(np.random.SeedSequence(seed, spawn_key=(7,)))
+        bursts = None
+        if spec["bursts"]:
+            bursts = sample_burst_calls(spec["bursts"], topics, qbase, cal, n_calls, rng_scenario)
+        n_burst = 0 if bursts is None else len(bursts["day"])
+        background = sample_background_calls(topics, qbase, cal, n_background - n_burst, rng_bg, spec["season_power"])
+        if bursts is not None:
+            burst_of = np.concatenate([np.full(len(letter["day"]) + len(background["day"]), -1), bursts["burst"]])
+            background = {k: np.concatenate([background[k], bursts[k]]) for k in ("day", "question", "topic")}
+    else:
+        background = sample_background_calls(topics, qbase, cal, n_background, rng_bg)
+        bursts = None
 
     # Original (non-repeat) contacts: channel, closed-day shift, time of day.
     day = np.concatenate([letter["day"], background["day"]])
@@ -452,6 +577,8 @@ def generate(
     channel = rng_time.choice(4, len(day), p=CHANNEL_P)
     day, channel = shift_to_open(day, channel, cal, rng_time)
     minute = sample_minutes(day, channel, cal, rng_time)
+    if bursts is not None:
+        write_csv(out_dir / "bursts.csv", burst_rows(spec["bursts"], burst_of, day, cal))
 
     # Repeats: the same caller again about the same question, 1-10 days later.
     weight = np.array([REPEAT_PARENT_WEIGHT[DEMAND_TYPES[d]] for d in q_demand[question]])
@@ -536,8 +663,12 @@ def generate(
         }
     ).sort_values(["sent_date", "template_id"], kind="stable", ignore_index=True)
     write_csv(paths["mailings"], {column: mailing_rows[column].tolist() for column in mailing_rows.columns})
+    scenario_info = {"scenario": scenario} if spec else {}
+    if bursts is not None:
+        scenario_info["bursts"] = out_dir / "bursts.csv"
     return {
         **paths,
+        **scenario_info,
         "n_calls": n,
         "n_mailings": len(mailing_rows),
         "letters_sent": int(mailing_rows["count"].sum()),
@@ -562,8 +693,11 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--year", type=int, default=2026)
     parser.add_argument("--letters", type=Path, default=DEFAULT_LETTERS_DIR, help="folder of letter templates")
+    parser.add_argument(
+        "--scenario", default="default", choices=scenario_names(), help="a named change to the year (kcc_model.yaml)"
+    )
     args = parser.parse_args(argv)
-    result = generate(args.out, args.calls, args.seed, args.year, args.letters)
+    result = generate(args.out, args.calls, args.seed, args.year, args.letters, args.scenario)
     for key, value in result.items():
         print(f"{key:>14}: {value}")
 

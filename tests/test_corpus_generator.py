@@ -217,3 +217,98 @@ def test_some_letters_are_unclear_and_some_rewritten() -> None:
     metas = [yaml.safe_load(p.read_text(encoding="utf-8").split("---")[1]) for p in letter_files()]
     assert sum("confusing_paragraph" in m for m in metas) >= 8
     assert sum("rewritten_on" in m for m in metas) >= 1
+
+
+# --- scenarios (kcc_model.yaml, `scenarios`) ------------------------------------------------
+
+# sha256 of the default output at 3,000 calls, seed 7, 2026, taken before scenarios existed.
+DEFAULT_SHA256 = {
+    "calls.csv": "e0201988c21ced450187fa9f66e8f0d195f1141b1c1ba4370abadd942518257d",
+    "ground_truth.csv": "9f2839933e765100cde092571c87991e7e6e050a43b36c6233b228b8c414d4a1",
+    "mailings.csv": "98b9d47d047896bbd14827042e17a5a933c5920ac2c92bf0af5cf217c20a22b2",
+}
+
+
+@pytest.fixture(scope="module")
+def hard(gen: ModuleType, tmp_path_factory: pytest.TempPathFactory) -> dict:
+    out = tmp_path_factory.mktemp("hard")
+    result = gen.generate(out, n_calls=N_CALLS, seed=7, year=2026, scenario="hard")
+    return {
+        "result": result,
+        "out": out,
+        "calls": read_csv(out / "calls.csv"),
+        "mailings": read_csv(out / "mailings.csv"),
+        "truth": read_csv(out / "ground_truth.csv"),
+        "bursts": read_csv(out / "bursts.csv"),
+    }
+
+
+def test_default_output_is_unchanged_by_scenarios(gen: ModuleType, corpus: dict, tmp_path: Path) -> None:
+    import hashlib
+
+    for name, digest in DEFAULT_SHA256.items():
+        assert hashlib.sha256((corpus["out"] / name).read_bytes()).hexdigest() == digest, name
+    gen.generate(tmp_path, n_calls=N_CALLS, seed=7, year=2026, scenario="default")
+    for name in DEFAULT_SHA256:
+        assert (tmp_path / name).read_bytes() == (corpus["out"] / name).read_bytes(), name
+    assert not (corpus["out"] / "bursts.csv").exists() and not (tmp_path / "bursts.csv").exists()
+
+
+def test_scenarios_are_named_and_unknown_ones_rejected(gen: ModuleType, tmp_path: Path) -> None:
+    assert {"default", "overlap", "burst", "clear", "seasonal", "hard"} <= set(gen.scenario_names())
+    with pytest.raises(ValueError, match="unknown scenario"):
+        gen.generate(tmp_path, n_calls=N_CALLS, scenario="no-such-scenario")
+
+
+def test_scenario_is_deterministic(gen: ModuleType, hard: dict, tmp_path: Path) -> None:
+    gen.generate(tmp_path, n_calls=N_CALLS, seed=7, year=2026, scenario="hard")
+    for name in ("calls.csv", "mailings.csv", "ground_truth.csv", "bursts.csv"):
+        assert (tmp_path / name).read_bytes() == (hard["out"] / name).read_bytes(), name
+    assert hard["result"]["n_calls"] == N_CALLS == len(hard["calls"])
+
+
+def test_overlapping_mailings_in_one_week(hard: dict) -> None:
+    mailings = hard["mailings"]
+    week = mailings[mailings["sent_date"].between("2026-09-07", "2026-09-11")]
+    tax = {"rioolheffing", "afvalstoffenheffing-tarieven", "hondenbelasting", "herinnering-belastingen"}
+    assert tax <= set(week["template_id"])
+    assert len(mailings[mailings["template_id"] == "rioolheffing"]) == 2  # base in March, extra in September
+    truth, days = hard["truth"], hard["calls"]["timestamp"].str[:10]
+    september = (truth["cause"] == "letter") & days.between("2026-09-07", "2026-09-30")
+    assert tax - {"herinnering-belastingen"} <= set(truth.loc[september, "template_id"])
+
+
+def test_burst_calls_are_background_on_the_burst_days(hard: dict) -> None:
+    truth, days, bursts = hard["truth"], hard["calls"]["timestamp"].str[:10], hard["bursts"]
+    assert list(bursts.columns) == ["burst", "topic", "start", "end", "calls"]
+    assert set(bursts["burst"]) == {"storm-afval", "storing-afspraken"}
+    for burst in bursts.itertuples():
+        assert int(burst.calls) >= 5
+        on = days.between(burst.start, burst.end)
+        topic = truth["topic"] == burst.topic
+        assert (truth.loc[on & topic, "cause"] != "letter").all()  # no letter caused them
+        per_day_on = (on & topic & (truth["cause"] == "background")).sum() / on.groupby(days).any().sum()
+        per_day_off = (~on & topic & (truth["cause"] == "background")).sum() / days[~on].nunique()
+        assert per_day_on > 3 * per_day_off, burst.burst
+    assert (truth.loc[truth["cause"] == "background", "template_id"] == "").all()
+
+
+def test_clear_letter_causes_few_calls_per_1000(gen: ModuleType, tmp_path: Path) -> None:
+    gen.generate(tmp_path, n_calls=N_CALLS, seed=7, year=2026, scenario="clear")
+    mailings, truth = read_csv(tmp_path / "mailings.csv"), read_csv(tmp_path / "ground_truth.csv")
+    mailings["count"] = mailings["count"].astype(int)
+    sent = mailings.groupby("template_id")["count"].sum()
+    caused = truth[truth["cause"] == "letter"]["template_id"].value_counts()
+    clear = mailings[mailings["template_id"] == "energietoeslag-besluit"]
+    assert len(clear) == 1 and clear["sent_date"].iloc[0] == "2026-06-08"  # one bulk batch instead of weekly
+    assert sent["energietoeslag-besluit"] > sent["rioolheffing"] / 20  # sent in bulk
+    per_1000 = 1000 * caused.get("energietoeslag-besluit", 0) / sent["energietoeslag-besluit"]
+    assert per_1000 < 4
+    assert per_1000 < 1000 * caused["woz-beschikking"] / sent["woz-beschikking"] / 5
+
+
+def test_seasonal_scenario_deepens_the_seasons(gen: ModuleType, corpus: dict, tmp_path: Path) -> None:
+    gen.generate(tmp_path, n_calls=N_CALLS, seed=7, year=2026, scenario="seasonal")
+    seasonal = read_csv(tmp_path / "ground_truth.csv")
+    base = corpus["truth"]
+    assert (seasonal["topic"] == "gladheid").sum() > 1.5 * (base["topic"] == "gladheid").sum()
