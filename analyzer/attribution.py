@@ -119,7 +119,11 @@ def attribute(
     call_letters = call_letters.drop(columns="topic_row")
     links = _paragraphs(links, docs, row_of, paragraphs)
     per_letter = _letters(links, call_letters, mailed, letters, demand, cost_per_call_eur, counts, shares, proven)
-    spike_links = _spike_links(spikes, counts, shares, days, row_of)
+    theme_rows: dict[int, list[int]] = {}
+    if "theme_id" in calls:
+        for topic, theme in calls.drop_duplicates("topic_id")[["topic_id", "theme_id"]].itertuples(index=False):
+            theme_rows.setdefault(int(theme), []).append(row_of[int(topic)])
+    spike_links = _spike_links(spikes, counts, shares, days, row_of, theme_rows)
     return Attribution(links, per_letter, call_letters, spike_links, profile, learned)
 
 
@@ -304,24 +308,28 @@ def _letters(
 
 def _spike_links(
     spikes: pd.DataFrame | None, counts: np.ndarray, shares: dict[tuple[int, str], np.ndarray],
-    days: pd.DatetimeIndex, row_of: dict[int, int],
+    days: pd.DatetimeIndex, row_of: dict[int, int], theme_rows: dict[int, list[int]] | None = None,
 ) -> pd.DataFrame:  # fmt: skip
     """Each spike's letter: the candidate that explains most of the spike's excess calls, if it
-    explains at least MIN_SPIKE_SHARE of it; ``link_score`` is that share (at most 1)."""
+    explains at least MIN_SPIKE_SHARE of it; ``link_score`` is that share (at most 1). A theme's
+    spike (``level`` 0) counts what each letter explains in all the theme's topics."""
     if spikes is None or spikes.empty:
         return pd.DataFrame(columns=["topic_id", "start", "template_id", "link_score"])
     out = spikes.copy()
+    theme_rows = theme_rows or {}
     templates, scores = [], []
     for spike in spikes.itertuples():
-        r = row_of.get(int(spike.topic_id))
+        theme = getattr(spike, "level", 1) == 0
+        rows = set(theme_rows.get(int(spike.topic_id), [])) if theme else {row_of.get(int(spike.topic_id))}
         window = (days >= pd.Timestamp(spike.start)) & (days <= pd.Timestamp(spike.end))
-        best, best_calls = None, 0.0
+        explained: dict[str, float] = {}
         for (row, template), share in shares.items():
-            if row != r:
-                continue
-            explained = float((counts[window, r] * share[window]).sum())
-            if explained > best_calls:
-                best, best_calls = template, explained
+            if row in rows:
+                explained[template] = explained.get(template, 0.0) + float((counts[window, row] * share[window]).sum())
+        best = max(explained, key=explained.get) if explained else None
+        best_calls = explained.get(best, 0.0) if best else 0.0
+        if best is not None and best_calls <= 0:
+            best = None
         score = min(1.0, best_calls / spike.excess) if spike.excess > 0 else 0.0
         linked = best is not None and score >= MIN_SPIKE_SHARE
         templates.append(best if linked else None)

@@ -309,7 +309,7 @@ def cmd_topics(args: argparse.Namespace) -> int:
 
 SPIKE_LABELS = {"topic_id": "id", "topic_label": "onderwerp", "start": "begin", "peak": "piek", "end": "eind",
                 "hours": "uren", "observed": "gesprekken", "expected": "verwacht", "excess_calls": "extra",
-                "template_id": "brief", "link_score": "koppeling"}  # fmt: skip
+                "template_id": "brief", "link_score": "koppeling", "level": "niveau"}  # fmt: skip
 
 
 def cmd_spikes(args: argparse.Namespace) -> int:
@@ -327,8 +327,9 @@ def cmd_spikes(args: argparse.Namespace) -> int:
         else:
             frame = store.con.execute(
                 """
-                SELECT s.topic_id, t.label AS topic_label, s.start, s.peak, s."end", s.observed, s.expected,
-                       s.excess AS excess_calls, s.template_id, s.link_score
+                SELECT s.topic_id, t.label AS topic_label, CASE WHEN s.level = 0 THEN 'theme' ELSE 'topic' END AS level,
+                       s.start, s.peak, s."end", s.observed, s.expected, s.excess AS excess_calls, s.template_id,
+                       s.link_score
                 FROM spikes s LEFT JOIN topics t USING (topic_id) ORDER BY s.excess DESC, s.start
                 """
             ).df()
@@ -341,6 +342,8 @@ def cmd_spikes(args: argparse.Namespace) -> int:
     if frame.empty:
         print("Geen pieken binnen een dag gevonden." if args.hourly else "Geen pieken gevonden.")
         return 0
+    if "level" in frame:
+        frame["level"] = frame["level"].map({"theme": "thema", "topic": "onderwerp"})
     with pd.option_context("display.max_rows", None, "display.width", 200, "display.max_colwidth", 60):
         print(frame.astype(object).where(frame.notna(), "").rename(columns=SPIKE_LABELS).to_string(index=False))
     return 0

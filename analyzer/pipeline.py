@@ -282,12 +282,21 @@ def discover_topics(
 
 
 def find_spikes(store: Store, run_id: int) -> int:
-    """Surges of daily calls per topic (analyzer.spikes); :func:`link_letters` links them to letters.
-    Surges within a day (hourly counts, where timestamps have a time of day) are stored beside them."""
-    from analyzer.spikes import HourlySpikeDetector, SpikeDetector, daily_counts, hourly_counts
+    """Surges of daily calls per topic (analyzer.spikes), and per theme where a surge spreads over
+    its topics (spread_spikes); :func:`link_letters` links them to letters. Surges within a day
+    (hourly counts, where timestamps have a time of day) are stored beside them."""
+    from analyzer.spikes import HourlySpikeDetector, SpikeDetector, daily_counts, hourly_counts, spread_spikes
 
-    calls = store.con.execute('SELECT c."timestamp", t.topic_id FROM calls c JOIN call_topics t USING (call_id)').df()
-    spikes = SpikeDetector().detect(daily_counts(calls))
+    calls = store.con.execute(
+        'SELECT c."timestamp", t.topic_id, coalesce(p.parent, t.topic_id) AS theme_id FROM calls c '
+        "JOIN call_topics t USING (call_id) LEFT JOIN topics p ON p.topic_id = t.topic_id"
+    ).df()
+    detector = SpikeDetector()
+    spikes = detector.detect(daily_counts(calls)).assign(level=1)
+    theme_of = dict(zip(calls["topic_id"], calls["theme_id"]))
+    themes = spread_spikes(detector.detect(daily_counts(calls, by="theme_id")), spikes, theme_of).assign(level=0)
+    themes = themes[~themes["topic_id"].isin(set(spikes["topic_id"]))]  # a topic that is its own theme
+    spikes = pd.concat([spikes, themes], ignore_index=True) if len(themes) else spikes
     store.replace_spikes(spikes.assign(template_id=None, link_score=None), run_id)
     store.replace_hourly_spikes(HourlySpikeDetector().detect(hourly_counts(calls)), run_id)
     return len(spikes)
@@ -311,7 +320,8 @@ def link_letters(store: Store, run_id: int, settings: Settings, subjects: pd.Ser
     from analyzer.attribution import attribute
 
     calls = store.con.execute(
-        'SELECT c.call_id, c."timestamp", c.text, t.topic_id FROM calls c JOIN call_topics t USING (call_id) '
+        'SELECT c.call_id, c."timestamp", c.text, t.topic_id, coalesce(p.parent, t.topic_id) AS theme_id '
+        "FROM calls c JOIN call_topics t USING (call_id) LEFT JOIN topics p ON p.topic_id = t.topic_id "
         "ORDER BY c.call_id"
     ).df()
     letters = store.table("letters")

@@ -67,7 +67,7 @@ class SpikeDetector:
             same = history[mask]
             prior = same.shift(1).rolling(self.weeks, min_periods=self.min_history).apply(self._trimmed_mean, raw=True)
             out[mask] = prior.to_numpy()
-        out[holiday] = 0.0  # the line is closed; calls that come anyway are not a surge to explain
+        out[holiday] = np.nan  # the line is closed: no baseline, so calls that come anyway (e-mail) are no spike
         return out
 
     def _trimmed_mean(self, values: np.ndarray) -> float:
@@ -119,6 +119,31 @@ class SpikeDetector:
     def _bridgeable(self, last: pd.Timestamp, day: pd.Timestamp) -> bool:
         gap = [last.date() + dt.timedelta(days=i) for i in range(1, (day - last).days)]
         return len(gap) <= self.max_gap_days and all(is_closed(d) for d in gap)
+
+
+# --------------------------------------------------------------------------- themes
+
+SPREAD_FACTOR = 1.5  # a theme's spike is kept when its excess is this much more than its topics' spikes
+
+
+def spread_spikes(theme_spikes: pd.DataFrame, topic_spikes: pd.DataFrame, theme_of: dict[int, int]) -> pd.DataFrame:
+    """The spikes of themes that their topics' own spikes do not account for.
+
+    A surge can spread over many sub-questions (the fine topics of one theme) without any of them
+    standing out: after a storm, callers ask about missed collections, full containers, a fallen
+    tree. Spikes found on the theme's daily counts are kept when the overlapping spikes of its
+    topics explain less than 1 / ``SPREAD_FACTOR`` of the theme spike's excess calls; the others
+    are already shown, topic by topic.
+    """
+    if theme_spikes.empty:
+        return theme_spikes
+    topics = topic_spikes.assign(theme=topic_spikes["topic_id"].map(theme_of))
+    keep = []
+    for spike in theme_spikes.itertuples():
+        inside = topics[(topics["theme"] == spike.topic_id) & (topics["start"] <= spike.end)
+                        & (topics["end"] >= spike.start)]  # fmt: skip
+        keep.append(spike.excess > SPREAD_FACTOR * float(inside["excess"].sum()))
+    return theme_spikes[np.asarray(keep, dtype=bool)].reset_index(drop=True)
 
 
 # --------------------------------------------------------------------------- hourly

@@ -116,6 +116,10 @@ MIGRATIONS: list[str] = [
         topic_id INTEGER, start TIMESTAMP, peak TIMESTAMP, "end" TIMESTAMP, hours INTEGER, observed DOUBLE,
         expected DOUBLE, excess DOUBLE, run_id INTEGER, PRIMARY KEY (topic_id, start));
     """,
+    # 8: spikes of themes (level 0) beside those of topics (level 1), see analyzer.spikes.spread_spikes.
+    """
+    ALTER TABLE spikes ADD COLUMN level INTEGER DEFAULT 1;
+    """,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 
@@ -320,13 +324,14 @@ class Store:
 
     def replace_spikes(self, spikes: pd.DataFrame, run_id: int) -> None:
         columns = ["topic_id", "start", "peak", "end", "days", "observed", "expected", "excess", "template_id",
-                   "link_score", "run_id"]  # fmt: skip
+                   "link_score", "run_id", "level"]  # fmt: skip
         frame = spikes.assign(run_id=run_id).reindex(columns=columns)
+        frame["level"] = frame["level"].fillna(1).astype("int64")
         with self.transaction() as con, self._frame_view("_spikes", frame):
             con.execute("DELETE FROM spikes")
             con.execute(
                 'INSERT INTO spikes SELECT topic_id, start::DATE, peak::DATE, "end"::DATE, days, observed, expected, '
-                "excess, template_id, link_score, run_id FROM _spikes"
+                "excess, template_id, link_score, run_id, level FROM _spikes"
             )
 
     def replace_hourly_spikes(self, spikes: pd.DataFrame, run_id: int) -> None:

@@ -65,7 +65,10 @@ def score(
     attribution = store.table("letter_attribution").set_index("template_id")
     weights = store.table("call_letters")
     spikes = store.table("spikes")
-    calls = store.con.execute('SELECT call_id, "timestamp", topic_id FROM calls JOIN call_topics USING (call_id)').df()
+    calls = store.con.execute(
+        'SELECT call_id, "timestamp", t.topic_id, coalesce(p.parent, t.topic_id) AS theme_id FROM calls '
+        "JOIN call_topics t USING (call_id) LEFT JOIN topics p ON p.topic_id = t.topic_id"
+    ).df()
     result: dict[str, Any] = {}
 
     caused = truth[truth["template_id"].notna()]["template_id"].value_counts()
@@ -98,7 +101,8 @@ def score(
     ok = unlinked = wrong = caused_spikes = false_links = burst_spikes = 0
     causes, burst_of = [], []
     for spike in spikes.itertuples():
-        inside = calls[(calls["topic_id"] == spike.topic_id) & calls["day"].between(spike.start, spike.end)]
+        column = "theme_id" if getattr(spike, "level", 1) == 0 else "topic_id"  # a theme's spike: all its topics
+        inside = calls[(calls[column] == spike.topic_id) & calls["day"].between(spike.start, spike.end)]
         share = inside["truth"].value_counts(normalize=True, dropna=False)
         cause = share.index[0] if len(share) and isinstance(share.index[0], str) and share.iloc[0] >= 0.5 else None
         topics = inside["truth_topic"].value_counts(normalize=True)

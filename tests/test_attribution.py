@@ -146,3 +146,20 @@ def test_weak_content_links_only_where_timing_shows_the_letter(result) -> None:
     assert linked.loc[4, "template_id"] == "aanslag"  # its calls follow the mailing
     assert abs(linked.loc[4, "attributed_calls"] / caused["aanslag_weak"] - 1) <= 0.3
     assert 5 not in linked.index  # same words, no response to the mailing: stays unlinked
+
+
+def test_a_theme_spike_is_linked_through_its_topics() -> None:
+    calls, mailings, _ = _year()
+    calls["theme_id"] = calls["topic_id"].map({1: 100, 4: 100}).fillna(calls["topic_id"]).astype(int)
+    paragraphs = pd.DataFrame([("aanslag", 1, PARAGRAPHS["aanslag"][0]), ("bijstand", 1, PARAGRAPHS["bijstand"][0])],
+                              columns=["template_id", "paragraph_no", "text"])  # fmt: skip
+    letters = pd.DataFrame({"template_id": ["aanslag", "bijstand"], "title": ["Aanslag", "Bijstand"], "kenmerk": None})
+    spikes = pd.DataFrame([
+        {"topic_id": 100, "start": "2026-03-03", "peak": "2026-03-05", "end": "2026-03-10", "excess": 500.0,
+         "level": 0},
+        {"topic_id": 3, "start": "2026-06-02", "peak": "2026-06-02", "end": "2026-06-03", "excess": 30.0,
+         "level": 1},
+    ])  # fmt: skip
+    out = attribute(calls, paragraphs, letters, mailings, spikes=spikes).spikes.set_index("topic_id")
+    assert out.loc[100, "template_id"] == "aanslag" and out.loc[100, "link_score"] >= 0.5
+    assert pd.isna(out.loc[3, "template_id"])

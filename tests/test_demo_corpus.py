@@ -120,14 +120,16 @@ def test_spikes_after_mailings_are_linked_to_the_letter(demo: dict) -> None:
     with Store(demo["store"], read_only=True) as store:
         spikes = store.table("spikes")
         calls = store.con.execute(
-            'SELECT call_id, "timestamp", topic_id FROM calls JOIN call_topics USING (call_id)'
+            'SELECT call_id, "timestamp", t.topic_id, coalesce(p.parent, t.topic_id) AS theme_id FROM calls '
+            "JOIN call_topics t USING (call_id) LEFT JOIN topics p ON p.topic_id = t.topic_id"
         ).df()
     truth = demo["truth"].set_index("call_id")["template_id"]
     calls["template_id"] = calls["call_id"].map(truth)
     calls["day"] = pd.to_datetime(calls["timestamp"]).dt.normalize()
     right = letter_caused = false_links = 0
     for spike in spikes.itertuples():
-        inside = calls[(calls["topic_id"] == spike.topic_id) & calls["day"].between(spike.start, spike.end)]
+        column = "theme_id" if spike.level == 0 else "topic_id"  # a theme's spike covers all its topics
+        inside = calls[(calls[column] == spike.topic_id) & calls["day"].between(spike.start, spike.end)]
         share = inside["template_id"].value_counts(normalize=True, dropna=False)
         cause = share.index[0] if len(share) and isinstance(share.index[0], str) and share.iloc[0] >= 0.5 else None
         if cause is not None:

@@ -16,6 +16,7 @@ from analyzer.spikes import (
     SpikeDetector,
     daily_counts,
     hourly_counts,
+    spread_spikes,
 )
 
 
@@ -166,3 +167,51 @@ def test_hourly_counts_need_times_of_day() -> None:
     assert table.loc[pd.Timestamp("2026-03-02 09:00"), 1] == 2 and table.loc[pd.Timestamp("2026-03-03 14:00"), 2] == 1
     dates_only = timed.assign(timestamp=timed["timestamp"].dt.normalize())
     assert hourly_counts(dates_only).empty
+
+
+# --------------------------------------------------------------------------- themes
+
+
+def _spike(topic: int, start: str, end: str, excess: float) -> dict:
+    return {"topic_id": topic, "start": pd.Timestamp(start), "peak": pd.Timestamp(start), "end": pd.Timestamp(end),
+            "days": 1, "observed": excess + 10, "expected": 10.0, "excess": excess}  # fmt: skip
+
+
+def test_a_theme_spike_is_kept_when_its_topics_do_not_account_for_it() -> None:
+    theme_of = {1: 100, 2: 100, 3: 200}
+    themes = pd.DataFrame(
+        [_spike(100, "2026-10-19", "2026-10-23", 120.0), _spike(200, "2026-03-02", "2026-03-06", 90.0)]
+    )
+    topics = pd.DataFrame([
+        _spike(1, "2026-10-20", "2026-10-21", 30.0),  # one sub-question stands out a little: 30 of 120
+        _spike(3, "2026-03-02", "2026-03-05", 85.0),  # theme 200's surge is this topic's own spike
+        _spike(2, "2026-05-01", "2026-05-02", 50.0),  # other dates: irrelevant
+    ])  # fmt: skip
+    kept = spread_spikes(themes, topics, theme_of)
+    assert kept["topic_id"].tolist() == [100]
+    assert spread_spikes(themes.iloc[0:0], topics, theme_of).empty
+
+
+def test_a_surge_spread_over_topics_shows_only_on_their_theme() -> None:
+    rng = np.random.default_rng(8)
+    days = pd.date_range("2026-01-01", "2026-12-31", freq="D")
+    open_day = np.array([d.weekday() < 5 and d.date() not in holidays(2026) for d in days])
+    # 20 sub-questions of one theme, 10 calls a working day each; a storm adds 4 a day to every one:
+    # 1.3 standard deviations per topic, 5.7 on the theme
+    table = pd.DataFrame({t: rng.poisson(np.where(open_day, 10.0, 0.3)) for t in range(20)}, index=days)
+    storm = (days >= "2026-10-19") & (days <= "2026-10-23")
+    table.loc[storm] += rng.poisson(4.0, (storm.sum(), 20))
+    detector = SpikeDetector()
+    topic_spikes = detector.detect(table)
+    assert topic_spikes.empty  # no single topic stands out
+    theme = detector.detect(table.sum(axis=1).to_frame(100))
+    kept = spread_spikes(theme, topic_spikes, dict.fromkeys(range(20), 100))
+    assert len(kept) >= 1  # the storm, perhaps in two parts where one day's noise falls short
+    assert (kept["start"] >= pd.Timestamp("2026-10-19")).all() and (kept["end"] <= pd.Timestamp("2026-10-23")).all()
+    assert kept["excess"].sum() >= 150  # of the ~400 extra calls
+
+
+def test_calls_on_a_closed_holiday_are_no_spike() -> None:
+    series = _series(7, [])
+    series[pd.Timestamp("2026-04-27")] = 40  # Koningsdag: e-mails and chats keep coming
+    assert SpikeDetector().detect(series.to_frame("t")).empty
