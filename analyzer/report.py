@@ -48,7 +48,7 @@ def letter_ranking(store: Store) -> pd.DataFrame:
                coalesce(a.attributed_calls, 0) AS attributed_calls,
                coalesce(a.attributed_low, 0) AS attributed_low,
                coalesce(a.attributed_high, 0) AS attributed_high,
-               coalesce(a.timing_shown_calls, 0) AS timing_shown_calls,
+               a.timing_shown_calls,  -- null where the analysis predates it (schema < 6)
                coalesce(a.avoidable_calls, 0) AS avoidable_calls,
                coalesce(a.calls_per_1000, 0) AS calls_per_1000,
                coalesce(a.estimated_cost_eur, 0) AS estimated_cost_eur,

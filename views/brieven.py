@@ -78,7 +78,8 @@ m2.metric(
     help=f"Onzekerheid: {row['attributed_low']:.0f} tot {row['attributed_high']:.0f} gesprekken.",
 )
 m3.metric("Vermijdbaar", f"{row['avoidable_calls']:.0f}")
-if row["attributed_calls"] >= 1 and row["timing_shown_calls"] < 0.5 * row["attributed_calls"]:
+shown = row["timing_shown_calls"]
+if row["attributed_calls"] >= 1 and pd.notna(shown) and shown < 0.5 * row["attributed_calls"]:
     st.info(
         f"Van de {row['attributed_calls']:.0f} toegerekende gesprekken laat het tijdstip er "
         f"{row['timing_shown_calls']:.0f} zien: deze brief gaat steeds in ongeveer dezelfde aantallen de deur uit, "
