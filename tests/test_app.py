@@ -162,3 +162,19 @@ def test_switching_to_another_store_resets_the_period(monkeypatch, app_store, tm
     at.sidebar.text_input(key="store_path").input(str(app_store)).run()
     assert not at.exception, [e.value for e in at.exception]
     assert at.sidebar.date_input(key="period").value == (dt.date(2026, 2, 2), dt.date(2026, 3, 29))
+
+
+def test_brieven_says_when_timing_does_not_show_a_letters_calls(monkeypatch, app_store, tmp_path) -> None:
+    store = tmp_path / "timing.duckdb"
+    store.write_bytes(app_store.read_bytes())
+    at = _app(monkeypatch, store, "views/brieven.py")
+    assert not any("laat het tijdstip" in i.value for i in at.info)  # unknown (null): no caveat
+    with Store(store) as s:
+        s.con.execute(
+            "UPDATE letter_attribution SET timing_shown_calls = 0.1 * attributed_calls WHERE template_id = ?",
+            [TOP_LETTER],
+        )
+    at = _app(monkeypatch, store, "views/brieven.py")
+    assert at.selectbox(key="brieven_brief").value == TOP_LETTER
+    caveat = [i.value for i in at.info if "laat het tijdstip" in i.value]
+    assert len(caveat) == 1 and "toegerekend op inhoud" in caveat[0]
