@@ -202,7 +202,7 @@ class GraphTopics(BaseEstimator):
             if len(community) >= 2 * max(3, self.n_neighbors):
                 sub = G.subgraph(community)
                 split = self._louvain(sub)
-                if len(split) > 1 and nx.community.modularity(sub, split) >= self.min_split_modularity:
+                if len(split) > 1 and modularity(graph, community, split) >= self.min_split_modularity:
                     parts = split
             fine.extend(parts)
         self.labels_ = _labels_from_communities(fine, n)
@@ -252,6 +252,25 @@ class GraphTopics(BaseEstimator):
 
         communities = nx.community.louvain_communities(G, weight="weight", seed=self.random_state)
         return sorted((sorted(c) for c in communities), key=lambda c: c[0])
+
+
+def modularity(graph: sparse.csr_matrix, nodes: Sequence[int], communities: Sequence[Sequence[int]]) -> float:
+    """Newman's weighted modularity of ``communities`` in the subgraph of ``graph`` on ``nodes`` (the
+    value networkx.community.modularity gives, resolution 1, computed on the sparse matrix)."""
+    nodes = np.asarray(nodes, dtype=np.int64)
+    sub = graph[nodes][:, nodes].astype(np.float64)
+    local = {int(v): i for i, v in enumerate(nodes)}
+    member = np.empty(len(nodes), dtype=np.int64)
+    for c, community in enumerate(communities):
+        member[[local[int(v)] for v in community]] = c
+    degree = np.asarray(sub.sum(axis=1)).ravel()
+    two_m = float(degree.sum())
+    if two_m <= 0:
+        return 0.0
+    coo = sub.tocoo()
+    inside = float(coo.data[member[coo.row] == member[coo.col]].sum())
+    totals = np.bincount(member, weights=degree)
+    return inside / two_m - float((totals**2).sum()) / two_m**2
 
 
 def _labels_from_communities(communities: Sequence[Sequence[int]], n: int) -> np.ndarray:

@@ -9,7 +9,7 @@ import pytest
 
 from analyzer import text_nl
 from analyzer.topic_labels import CtfidfLabeller
-from analyzer.topics import GraphTopics, TopicModel, cluster_texts, match_topics, row_keys
+from analyzer.topics import GraphTopics, TopicModel, cluster_texts, knn_graph, match_topics, modularity, row_keys
 
 # Phrases per intended topic; a note is filler + phrase + detail + agent action, as KCC notes are.
 TOPICS = {
@@ -369,3 +369,18 @@ def test_real_model_groups_dutch_kcc_notes():
     assert purity(model.labels_, truth) >= 0.8
     forced = TopicModel(k=5).fit(texts, X)
     assert concentration(forced.labels_, truth) >= 0.8 and purity(forced.labels_, truth) >= 0.8
+
+
+def test_modularity_equals_networkx_on_a_subgraph():
+    import networkx as nx
+
+    rng = np.random.default_rng(3)
+    X = rng.normal(size=(300, 12))
+    X /= np.linalg.norm(X, axis=1, keepdims=True)
+    graph = knn_graph(X, 8)
+    nodes = list(range(40, 260))
+    sub = nx.from_scipy_sparse_array(graph).subgraph(nodes)
+    for seed in range(3):
+        parts = [sorted(p) for p in nx.community.louvain_communities(sub, weight="weight", seed=seed)]
+        assert modularity(graph, nodes, parts) == pytest.approx(nx.community.modularity(sub, parts), abs=1e-9)
+    assert modularity(graph, nodes, [nodes]) == pytest.approx(0.0, abs=1e-9)  # one community: no structure
