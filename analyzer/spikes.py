@@ -1,7 +1,8 @@
 """Daily calls per topic, the calls a day would normally get, and the surges above that.
 
 The baseline of a day is a trimmed mean of the same weekday over the previous weeks (public
-holidays left out; the highest quarter of the values dropped, so a past surge does not lift it),
+holidays left out; the highest quarter of the values dropped, so a past surge does not lift it;
+the first weeks of the data, which have no history, use the weeks after them),
 so busy Mondays are expected on Mondays and a slow trend moves the baseline along. A day is a
 spike day when its count is improbable under Poisson noise around that baseline (upper tail
 probability below ``alpha``) and above it by enough calls to matter (``min_excess``).
@@ -66,7 +67,12 @@ class SpikeDetector:
             mask = index.day_of_week == weekday
             same = history[mask]
             prior = same.shift(1).rolling(self.weeks, min_periods=self.min_history).apply(self._trimmed_mean, raw=True)
-            out[mask] = prior.to_numpy()
+            # The first weeks have no history: they are compared with the weeks after them instead, so
+            # a mailing early in the data can still show as a spike.
+            later = same[::-1].shift(1).rolling(self.weeks, min_periods=self.min_history)
+            later = later.apply(self._trimmed_mean, raw=True)[::-1]
+            start = np.arange(len(same)) < self.min_history
+            out[mask] = np.where(start & prior.isna().to_numpy(), later.to_numpy(), prior.to_numpy())
         out[holiday] = np.nan  # the line is closed: no baseline, so calls that come anyway (e-mail) are no spike
         return out
 

@@ -215,3 +215,11 @@ def test_calls_on_a_closed_holiday_are_no_spike() -> None:
     series = _series(7, [])
     series[pd.Timestamp("2026-04-27")] = 40  # Koningsdag: e-mails and chats keep coming
     assert SpikeDetector().detect(series.to_frame("t")).empty
+
+
+def test_a_surge_in_the_first_weeks_is_compared_with_the_weeks_after() -> None:
+    series = _series(9, [("2026-01-13", 4, 2.5)])  # the second week of the data: no history yet
+    found = SpikeDetector().detect(series.to_frame("t"))
+    assert len(found) == 1
+    assert pd.Timestamp("2026-01-13") <= found.loc[0, "start"] <= pd.Timestamp("2026-01-14")
+    assert found.loc[0, "end"] <= pd.Timestamp("2026-01-16")
