@@ -159,12 +159,14 @@ def overview(
 
 
 def top_spikes(store: Store, start: dt.date | None = None, end: dt.date | None = None, n: int = 10) -> pd.DataFrame:
-    """The largest spikes whose peak lies in the period, with topic label and linked letter."""
+    """The largest spikes whose peak lies in the period, with topic label (``thema: …`` for a theme's
+    spike, a surge spread over its topics) and linked letter."""
     lo, hi = _period(start, end)
     return store.con.execute(
         """
-        SELECT s.topic_id, t.label AS topic_label, s.start, s.peak, s."end", s.observed, s.expected,
-               s.excess, s.template_id, l.title AS letter_title, s.link_score
+        SELECT s.topic_id, CASE WHEN s.level = 0 THEN 'thema: ' || t.label ELSE t.label END AS topic_label,
+               s.start, s.peak, s."end", s.observed, s.expected, s.excess, s.template_id, l.title AS letter_title,
+               s.link_score
         FROM spikes s LEFT JOIN topics t USING (topic_id) LEFT JOIN letters l USING (template_id)
         WHERE s.peak >= ?::DATE AND s.peak < ?::DATE
         ORDER BY s.excess DESC, s.start LIMIT ?

@@ -280,6 +280,22 @@ def test_top_spikes_with_linked_letter(store) -> None:
     assert pd.Timestamp(spikes["peak"].iloc[0]).date() == dt.date(2026, 3, 10)
     assert spikes["letter_title"].iloc[0] == TOP_TITLE
     assert explore.top_spikes(store, dt.date(2026, 2, 1), dt.date(2026, 3, 1)).empty
+    assert not spikes["topic_label"].str.startswith("thema: ").any()
+
+
+def test_a_theme_spike_is_labelled_as_a_theme(app_store, tmp_path) -> None:
+    path = tmp_path / "themes.duckdb"
+    path.write_bytes(app_store.read_bytes())
+    with Store(path) as s:
+        theme, label = s.con.execute("SELECT topic_id, label FROM topics WHERE level = 0 LIMIT 1").fetchone()
+        s.con.execute(
+            "INSERT INTO spikes (topic_id, start, peak, \"end\", days, observed, expected, excess, level) "
+            "VALUES (?, DATE '2026-03-16', DATE '2026-03-17', DATE '2026-03-18', 3, 400, 100, 300, 0)",
+            [theme],
+        )
+    with explore.open_store(path) as s:
+        top = explore.top_spikes(s).iloc[0]
+    assert top["topic_id"] == theme and top["topic_label"] == f"thema: {label}"
 
 
 def test_edit_topic_rename_and_merge(app_store, tmp_path) -> None:
