@@ -1,0 +1,74 @@
+"""Overzicht: totals for the period and the largest spikes."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pandas as pd
+
+from analyzer.explore.base import _period
+from analyzer.store import Store
+from analyzer.topic_labels import FINE
+
+# --------------------------------------------------------------------------- overview
+
+
+def call_day_counts(store: Store) -> pd.DataFrame:
+    """Calls per day (``day, calls, classified, avoidable``): the one pass over all calls and their
+    demand types that :func:`overview` needs; the app caches it per store and passes it back in."""
+    frame = store.con.execute(
+        """
+        SELECT c."timestamp"::DATE AS day, count(*) AS calls, count(d.call_id) AS classified,
+               coalesce(sum(d.avoidable::INTEGER), 0) AS avoidable
+        FROM calls c LEFT JOIN call_demand d USING (call_id) GROUP BY 1 ORDER BY 1
+        """
+    ).df()
+    return frame.assign(day=pd.to_datetime(frame["day"]))
+
+
+def overview(
+    store: Store, start: dt.date | None = None, end: dt.date | None = None, days: pd.DataFrame | None = None
+) -> dict:
+    """Totals for the period: calls, avoidable calls and share (None before demand is classified),
+    letters sent, mailings, spikes and active topics. ``days`` is :func:`call_day_counts` if at hand."""
+    lo, hi = _period(start, end)
+    days = call_day_counts(store) if days is None else days
+    inside = days[(days["day"] >= lo) & (days["day"] < hi)]
+    calls, classified, avoidable = (int(inside[c].sum()) for c in ("calls", "classified", "avoidable"))
+    sent, mailings = store.con.execute(
+        "SELECT coalesce(sum(count), 0), count(*) FROM mailings WHERE sent_date >= ?::DATE AND sent_date < ?::DATE",
+        [lo, hi],
+    ).fetchall()[0]
+    spikes = store.con.execute(
+        "SELECT count(*) FROM spikes WHERE peak >= ?::DATE AND peak < ?::DATE", [lo, hi]
+    ).fetchall()[0][0]
+    topics = store.con.execute("SELECT count(*) FROM topics WHERE active AND level = ?", [FINE]).fetchall()[0][0]
+    return {
+        "calls": int(calls),
+        "classified_calls": int(classified),
+        "avoidable_calls": int(avoidable) if classified else None,
+        "avoidable_share": (avoidable / classified) if classified else None,
+        "letters_sent": int(sent),
+        "mailings": int(mailings),
+        "spikes": int(spikes),
+        "topics": int(topics),
+    }
+
+
+def top_spikes(store: Store, start: dt.date | None = None, end: dt.date | None = None, n: int = 10) -> pd.DataFrame:
+    """The largest spikes whose peak lies in the period, with topic label (``thema: …`` for a theme's
+    spike, a surge spread over its topics) and linked letter."""
+    lo, hi = _period(start, end)
+    return store.con.execute(
+        """
+        SELECT s.topic_id, CASE WHEN s.level = 0 THEN 'thema: ' || t.label ELSE t.label END AS topic_label,
+               s.start, s.peak, s."end", s.observed, s.expected, s.excess, s.template_id, l.title AS letter_title,
+               s.link_score
+        FROM spikes s LEFT JOIN topics t USING (topic_id) LEFT JOIN letters l USING (template_id)
+        WHERE s.peak >= ?::DATE AND s.peak < ?::DATE
+        ORDER BY s.excess DESC, s.start LIMIT ?
+        """,
+        [lo, hi, n],
+    ).df()
+
+
