@@ -116,6 +116,7 @@ def attribute(
 
     call_letters = _call_weights(calls, call_rows, day_of_call, shares)
     links = _links(calls, counts, shares, topic_ids, content, mentions, combined, call_letters)
+    links["avoidable_calls"] = _avoidable_per_link(links, call_letters, demand, topic_ids)
     call_letters = call_letters.drop(columns="topic_row")
     links = _paragraphs(links, docs, row_of, paragraphs)
     per_letter = _letters(links, call_letters, mailed, letters, demand, cost_per_call_eur, counts, shares, proven)
@@ -229,6 +230,20 @@ def _links(
     return frame.sort_values(["template_id", "attributed_calls"], ascending=[True, False]).reset_index(drop=True)
 
 
+def _avoidable_per_link(
+    links: pd.DataFrame, call_letters: pd.DataFrame, demand: pd.DataFrame | None, topic_ids: np.ndarray
+) -> np.ndarray:
+    """Per link (letter, topic): the weight of its avoidable calls (analyzer.demand); zeros without demand."""
+    if demand is None or demand.empty or links.empty:
+        return np.zeros(len(links))
+    avoidable = set(demand.loc[demand["avoidable"].fillna(False).astype(bool), "call_id"])
+    own = call_letters[call_letters["call_id"].isin(avoidable)]
+    sums = own.groupby(["template_id", "topic_row"])["weight"].sum()
+    sums.index = pd.MultiIndex.from_arrays([sums.index.get_level_values(0), topic_ids[sums.index.get_level_values(1)]])
+    keys = pd.MultiIndex.from_arrays([links["template_id"], links["topic_id"].astype(np.int64)])
+    return sums.reindex(keys, fill_value=0.0).to_numpy(dtype=float)
+
+
 def _paragraphs(links: pd.DataFrame, docs: list[str], row_of: dict[int, int], paragraphs: pd.DataFrame) -> pd.DataFrame:
     """The paragraph of its letter that each linked topic asks about (link.paragraph_focus)."""
     links = links.copy()
@@ -288,7 +303,9 @@ def _letters(
             avoidable = sum(v for k, v in types.items() if k in AVOIDABLE_TYPES)
         if len(own):
             top_topic = int(own.sort_values("attributed_calls", ascending=False).iloc[0]["topic_id"])
-            top_paragraph = int(own.groupby("paragraph_no")["attributed_calls"].sum().idxmax())
+            # the paragraph behind most avoidable calls: what a rewrite can prevent (all calls without demand types)
+            weight = own["avoidable_calls"] if own["avoidable_calls"].sum() > 0 else own["attributed_calls"]
+            top_paragraph = int(weight.groupby(own["paragraph_no"]).sum().idxmax())
         else:
             top_topic = top_paragraph = None
         costed = avoidable if avoidable is not None else attributed

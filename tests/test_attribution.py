@@ -163,3 +163,24 @@ def test_a_theme_spike_is_linked_through_its_topics() -> None:
     out = attribute(calls, paragraphs, letters, mailings, spikes=spikes).spikes.set_index("topic_id")
     assert out.loc[100, "template_id"] == "aanslag" and out.loc[100, "link_score"] >= 0.5
     assert pd.isna(out.loc[3, "template_id"])
+
+
+def test_top_paragraph_is_where_the_avoidable_calls_come_from() -> None:
+    calls, mailings, _ = _year()
+    paragraphs = pd.DataFrame(
+        [("aanslag", 1, PARAGRAPHS["aanslag"][0]),
+         ("aanslag", 2, "Is er geld van uw rekening afgeschreven en klopt het bedrag niet? Bel ons dan."),
+         ("bijstand", 1, PARAGRAPHS["bijstand"][0])],
+        columns=["template_id", "paragraph_no", "text"],
+    )  # fmt: skip
+    letters = pd.DataFrame({"template_id": ["aanslag", "bijstand"], "title": ["Aanslag", "Bijstand"], "kenmerk": None})
+    plain = attribute(calls, paragraphs, letters, mailings)
+    links = plain.links[plain.links["template_id"] == "aanslag"].set_index("topic_id")
+    assert links.loc[1, "paragraph_no"] == 1 and links.loc[4, "paragraph_no"] == 2
+    # without demand types: the paragraph with the most calls (topic 1 has five times topic 4's)
+    assert plain.letters.set_index("template_id").at["aanslag", "top_paragraph"] == 1
+    # topic 4's callers need an explanation, topic 1's only ask for a service: paragraph 2 is the one to rewrite
+    demand = pd.DataFrame({"call_id": calls["call_id"], "demand_type": "value", "avoidable": calls["topic_id"] == 4})
+    demand.loc[demand["avoidable"], "demand_type"] = "clarification"
+    typed = attribute(calls, paragraphs, letters, mailings, demand=demand)
+    assert typed.letters.set_index("template_id").at["aanslag", "top_paragraph"] == 2
