@@ -104,8 +104,9 @@ with text_tab:
     findings = detail["findings"]
     top = detail["top_paragraph"]
     if top is not None:
-        st.markdown(f"De **gele alinea** ({top}) levert de meeste vragen op. Rood gemarkeerd: bevindingen; "
-                    "ga er met de muis op staan voor de suggestie.")  # fmt: skip
+        st.markdown(f"De **gele alinea** ({top}) levert de meeste vermijdbare vragen op (uitleg, navragen, "
+                    "herhaald contact). Rood gemarkeerd: bevindingen; ga er met de muis op staan voor de "
+                    "suggestie.")  # fmt: skip
     else:
         st.markdown("Rood gemarkeerd: bevindingen; ga er met de muis op staan voor de suggestie.")
     text_col, side_col = st.columns([3, 2])

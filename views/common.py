@@ -39,7 +39,7 @@ COLUMN_LABELS = {
     "top_topic": "onderwerp-id",
     "top_topic_label": "belangrijkste onderwerp",
     "top_paragraph": "alinea",
-    "top_paragraph_text": "alinea met de meeste vragen",
+    "top_paragraph_text": "alinea met de meeste vermijdbare vragen",
     "b1_verdict": "B1-oordeel",
     "lint_level": "LiNT-niveau",
     "first_sent": "eerst verstuurd",
