@@ -3,15 +3,13 @@
 No Streamlit in here, so every figure a page shows can be tested on a small store. Functions take
 an open :class:`~analyzer.store.Store` and an optional period (``start``/``end`` dates, inclusive);
 they work on an empty store too and then return empty frames (the pages turn those into a Dutch
-message). One module per page: :mod:`.overview`, :mod:`.letters`, :mod:`.topics`, :mod:`.drafts`
-(the draft check scores a pasted text like a stored letter and compares it with the stored ones),
-with what they share in :mod:`.base`. Everything is re-exported here, so ``explore.<name>`` works.
+message). One module per page: :mod:`.totals` (Overzicht), :mod:`.letters` (Brieven), :mod:`.topics`
+(Gesprekken) and :mod:`.drafts` (Concept: a pasted text scored like a stored letter and compared with
+the stored ones), with what they all need in :mod:`.base`. Every name is re-exported here, so the
+pages and tests call ``explore.<name>``.
 """
 
 from analyzer.explore.base import (
-    DEMAND_LABELS,
-    FINDING_LABELS,
-    _period,
     analysis_cost_per_call,
     channels,
     date_range,
@@ -30,9 +28,9 @@ from analyzer.explore.drafts import (
     similar_letters,
 )
 from analyzer.explore.letters import (
+    DEMAND_LABELS,
+    FINDING_LABELS,
     SENTENCE_FINDINGS,
-    _crosses,
-    _non_overlapping,
     demand_table,
     example_notes,
     findings_table,
@@ -43,9 +41,7 @@ from analyzer.explore.letters import (
     ranking,
     version_comparison,
 )
-from analyzer.explore.overview import call_day_counts, overview, top_spikes
 from analyzer.explore.topics import (
-    _in_period,
     daily_series,
     edit_topic,
     summarise_topics,
@@ -59,20 +55,24 @@ from analyzer.explore.topics import (
     topic_spikes,
     topic_table,
 )
+from analyzer.explore.totals import call_day_counts, overview, top_spikes
 
 __all__ = [
-    "DEMAND_LABELS",
-    "FINDING_LABELS",
+    # base
     "open_store",
-    "_period",
     "date_range",
     "channels",
     "departments",
     "analysis_cost_per_call",
     "embedding_model",
+    # totals
     "call_day_counts",
     "overview",
     "top_spikes",
+    # letters
+    "DEMAND_LABELS",
+    "FINDING_LABELS",
+    "SENTENCE_FINDINGS",
     "ranking",
     "letter_day_weights",
     "letter_detail",
@@ -81,13 +81,10 @@ __all__ = [
     "letter_calls_daily",
     "example_notes",
     "version_comparison",
-    "SENTENCE_FINDINGS",
-    "_crosses",
-    "_non_overlapping",
     "letter_markup",
+    # topics
     "topic_day_counts",
     "topic_meta",
-    "_in_period",
     "summarise_topics",
     "topic_table",
     "daily_series",
@@ -98,6 +95,7 @@ __all__ = [
     "topic_map",
     "topic_notes",
     "edit_topic",
+    # drafts
     "UPLOAD_SUFFIXES",
     "UPLOAD_MAX_BYTES",
     "DRAFT_MAX_CHARS",

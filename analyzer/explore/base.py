@@ -1,4 +1,4 @@
-"""Store access and what the pages share: opening a store, periods, label tables."""
+"""What the pages share: opening the store, period bounds, filter lists, and what the analysis used."""
 
 from __future__ import annotations
 
@@ -10,32 +10,6 @@ import pandas as pd
 
 from analyzer.errors import InputError
 from analyzer.store import Store
-
-# Avoidable-contact types (analyzer.demand) in the words the KCC uses.
-DEMAND_LABELS = {
-    "value": "gewone vraag (niet vermijdbaar)",
-    "clarification": "uitleg over brief of besluit",
-    "progress_chasing": "navragen van de voortgang",
-    "repeat": "herhaald contact",
-    "wrong_channel": "verkeerd kanaal of afdeling",
-    "error_correction": "fout van de gemeente herstellen",
-}
-FINDING_LABELS = {
-    "long_sentence": "lange zin",
-    "passive": "lijdende vorm",
-    "officialese": "ambtelijk",
-    "jargon": "vakterm",
-    "rare_word": "moeilijk woord",
-    "long_compound": "lang samengesteld woord",
-    "nominalisation": "naamwoordstijl",
-    "double_negative": "dubbele ontkenning",
-    "preposition_chain": "voorzetselketen",
-}
-
-
-
-
-# --------------------------------------------------------------------------- store access
 
 
 def open_store(path: str | Path) -> Store:
@@ -98,5 +72,3 @@ def embedding_model(store: Store) -> str | None:
         "SELECT model_id FROM embeddings GROUP BY model_id ORDER BY count(*) DESC, model_id LIMIT 1"
     ).fetchall()
     return rows[0][0] if rows else None
-
-

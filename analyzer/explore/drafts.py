@@ -17,9 +17,6 @@ UPLOAD_MAX_BYTES = 5 * 1024 * 1024
 DRAFT_MAX_CHARS = 50_000
 
 
-# --------------------------------------------------------------------------- draft check
-
-
 def read_upload(name: str, data: bytes) -> str:
     """Text of an uploaded draft (.txt, .docx, .pdf, at most 5 MB); InputError with a Dutch message otherwise."""
     from analyzer.ingest.letters import read_letter

@@ -8,11 +8,30 @@ import json
 
 import pandas as pd
 
-from analyzer.explore.base import DEMAND_LABELS, FINDING_LABELS, _period
+from analyzer.explore.base import _period
 from analyzer.report import letter_ranking
 from analyzer.store import Store
 
-# --------------------------------------------------------------------------- letters
+# Avoidable-contact types (analyzer.demand) in the words the KCC uses.
+DEMAND_LABELS = {
+    "value": "gewone vraag (niet vermijdbaar)",
+    "clarification": "uitleg over brief of besluit",
+    "progress_chasing": "navragen van de voortgang",
+    "repeat": "herhaald contact",
+    "wrong_channel": "verkeerd kanaal of afdeling",
+    "error_correction": "fout van de gemeente herstellen",
+}
+FINDING_LABELS = {
+    "long_sentence": "lange zin",
+    "passive": "lijdende vorm",
+    "officialese": "ambtelijk",
+    "jargon": "vakterm",
+    "rare_word": "moeilijk woord",
+    "long_compound": "lang samengesteld woord",
+    "nominalisation": "naamwoordstijl",
+    "double_negative": "dubbele ontkenning",
+    "preposition_chain": "voorzetselketen",
+}
 
 
 def ranking(
@@ -249,5 +268,3 @@ def letter_markup(
         out.append(html.escape(text[pos:cut]))
     out.extend(tag for _, tag in reversed(open_tags))
     return '<div class="letter">' + "".join(out).replace("\n", "<br>") + "</div>"
-
-

@@ -14,8 +14,6 @@ from analyzer.explore.base import _period
 from analyzer.store import Store
 from analyzer.topic_labels import FINE
 
-# --------------------------------------------------------------------------- topics
-
 
 def topic_day_counts(store: Store) -> pd.DataFrame:
     """Calls per topic and day (``topic_id, day, calls``): the one pass over all calls that the topic
@@ -172,5 +170,3 @@ def edit_topic(
         if topic_id not in known or (kind == "merge" and target_id not in known):
             raise InputError("Dit onderwerp bestaat niet (meer); ververs de pagina.")
         store.apply_topic_edit(kind, topic_id, target_id=target_id, label=(label or "").strip() or None, source="app")
-
-

@@ -10,8 +10,6 @@ from analyzer.explore.base import _period
 from analyzer.store import Store
 from analyzer.topic_labels import FINE
 
-# --------------------------------------------------------------------------- overview
-
 
 def call_day_counts(store: Store) -> pd.DataFrame:
     """Calls per day (``day, calls, classified, avoidable``): the one pass over all calls and their
@@ -70,5 +68,3 @@ def top_spikes(store: Store, start: dt.date | None = None, end: dt.date | None =
         """,
         [lo, hi, n],
     ).df()
-
-
