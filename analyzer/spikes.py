@@ -44,6 +44,19 @@ def daily_counts(calls: pd.DataFrame, by: str = "topic_id") -> pd.DataFrame:
     return table.reindex(full, fill_value=0).rename_axis(index="date", columns=by)
 
 
+def surge_mask(observed: np.ndarray, expected: np.ndarray, alpha: float, min_excess: float) -> np.ndarray:
+    """Where counts are spikes: at least ``min_excess`` above a known baseline and improbable under
+    Poisson noise around it (P(X >= observed) < ``alpha``, the baseline taken as at least 1).
+    A NaN baseline (no history, closed day) is never a spike. Any shape; the tail is only
+    computed where the excess is reached."""
+    from scipy.stats import poisson
+
+    candidate = ~np.isnan(expected) & (observed - np.nan_to_num(expected, nan=0.0) >= min_excess)
+    spike = np.zeros(observed.shape, dtype=bool)
+    spike[candidate] = poisson.sf(observed[candidate] - 1, np.maximum(expected[candidate], 1.0)) < alpha
+    return spike
+
+
 @dataclass(frozen=True)
 class SpikeDetector:
     """Settings of the baseline and of what counts as a spike."""
@@ -85,10 +98,7 @@ class SpikeDetector:
         """Per day: observed, expected and whether it is a spike day."""
         expected = self.expected(counts)
         observed = counts.astype("float64")
-        from scipy.stats import poisson
-
-        tail = poisson.sf(observed - 1, np.maximum(expected.fillna(0), 1.0))  # P(X >= observed)
-        spike = (tail < self.alpha) & (observed - expected >= self.min_excess) & expected.notna()
+        spike = surge_mask(observed.to_numpy(), expected.to_numpy(dtype=np.float64), self.alpha, self.min_excess)
         return pd.DataFrame({"observed": observed, "expected": expected, "spike": spike})
 
     def detect(self, counts: pd.DataFrame) -> pd.DataFrame:
@@ -219,15 +229,10 @@ class HourlySpikeDetector:
         """Spikes of every column (topic) of an :func:`hourly_counts` table."""
         if counts.empty:
             return pd.DataFrame(columns=HOURLY_SPIKE_COLUMNS)
-        from scipy.stats import poisson
-
         observed = counts.to_numpy(dtype=np.float64)
         expected = self.expected(counts).astype(np.float64)
-        known = ~np.isnan(expected)
-        base = np.where(known, expected, 0.0)
-        candidate = known & (observed - base >= self.min_excess)
-        spike = np.zeros_like(candidate)
-        spike[candidate] = poisson.sf(observed[candidate] - 1, np.maximum(base[candidate], 1.0)) < self.alpha
+        base = np.nan_to_num(expected, nan=0.0)
+        spike = surge_mask(observed, expected, self.alpha, self.min_excess)
         index = pd.DatetimeIndex(counts.index)
         rows = []
         for j in np.flatnonzero(spike.any(axis=0)):
