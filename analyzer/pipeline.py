@@ -281,16 +281,26 @@ def discover_topics(
     return int(assignments["topic_id"].nunique())
 
 
+def topic_calls(store: Store, columns: Sequence[str]) -> pd.DataFrame:
+    """The given columns of every call with a topic, plus its ``topic_id`` and ``theme_id`` (the
+    topic's parent, or the topic itself when it has none); in call order when ``call_id`` is asked."""
+    if not set(columns) <= {"call_id", "timestamp", "text"}:
+        raise ValueError(columns)
+    selected = ", ".join(f'c."{c}"' for c in columns)
+    order = " ORDER BY c.call_id" if "call_id" in columns else ""
+    return store.con.execute(
+        f"SELECT {selected}, t.topic_id, coalesce(p.parent, t.topic_id) AS theme_id FROM calls c "  # noqa: S608 — whitelisted
+        f"JOIN call_topics t USING (call_id) LEFT JOIN topics p ON p.topic_id = t.topic_id{order}"
+    ).df()
+
+
 def find_spikes(store: Store, run_id: int) -> int:
     """Surges of daily calls per topic (analyzer.spikes), and per theme where a surge spreads over
     its topics (spread_spikes); :func:`link_letters` links them to letters. Surges within a day
     (hourly counts, where timestamps have a time of day) are stored beside them."""
     from analyzer.spikes import HourlySpikeDetector, SpikeDetector, daily_counts, hourly_counts, spread_spikes
 
-    calls = store.con.execute(
-        'SELECT c."timestamp", t.topic_id, coalesce(p.parent, t.topic_id) AS theme_id FROM calls c '
-        "JOIN call_topics t USING (call_id) LEFT JOIN topics p ON p.topic_id = t.topic_id"
-    ).df()
+    calls = topic_calls(store, ("timestamp",))
     detector = SpikeDetector()
     spikes = detector.detect(daily_counts(calls)).assign(level=1)
     theme_of = dict(zip(calls["topic_id"], calls["theme_id"]))
@@ -319,11 +329,7 @@ def link_letters(store: Store, run_id: int, settings: Settings, subjects: pd.Ser
     """
     from analyzer.attribution import attribute
 
-    calls = store.con.execute(
-        'SELECT c.call_id, c."timestamp", c.text, t.topic_id, coalesce(p.parent, t.topic_id) AS theme_id '
-        "FROM calls c JOIN call_topics t USING (call_id) LEFT JOIN topics p ON p.topic_id = t.topic_id "
-        "ORDER BY c.call_id"
-    ).df()
+    calls = topic_calls(store, ("call_id", "timestamp", "text"))
     letters = store.table("letters")
     if calls.empty or letters.empty:
         return 0, 0

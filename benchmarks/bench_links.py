@@ -23,7 +23,7 @@ from typing import Any
 import pandas as pd
 import yaml
 
-from analyzer.pipeline import link_letters
+from analyzer.pipeline import link_letters, topic_calls
 from analyzer.settings import Settings
 from analyzer.store import Store
 
@@ -65,10 +65,7 @@ def score(
     attribution = store.table("letter_attribution").set_index("template_id")
     weights = store.table("call_letters")
     spikes = store.table("spikes")
-    calls = store.con.execute(
-        'SELECT call_id, "timestamp", t.topic_id, coalesce(p.parent, t.topic_id) AS theme_id FROM calls '
-        "JOIN call_topics t USING (call_id) LEFT JOIN topics p ON p.topic_id = t.topic_id"
-    ).df()
+    calls = topic_calls(store, ("call_id", "timestamp"))
     result: dict[str, Any] = {}
 
     caused = truth[truth["template_id"].notna()]["template_id"].value_counts()
