@@ -10,7 +10,6 @@ Times each stage separately on one generated calls file: reading and validating,
 from __future__ import annotations
 
 import argparse
-import importlib.util
 import platform
 import resource
 import sys
@@ -21,19 +20,13 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from bench_analyze import load_generator  # noqa: E402  (this folder is on sys.path when run as a script)
+
 from analyzer.ingest.calls import read_calls  # noqa: E402
 from analyzer.pipeline import ingest_calls  # noqa: E402
 from analyzer.privacy import Pseudonymiser  # noqa: E402
 from analyzer.settings import Settings  # noqa: E402
 from analyzer.store import Store  # noqa: E402
-
-
-def load_generator():
-    spec = importlib.util.spec_from_file_location("generate", ROOT / "corpora" / "generate.py")
-    module = importlib.util.module_from_spec(spec)
-    sys.modules["generate"] = module  # dataclasses look their module up here
-    spec.loader.exec_module(module)
-    return module
 
 
 def timed(label: str, n: int, fn):

@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import importlib.util
 import os
 import platform
 import sys
@@ -34,17 +33,10 @@ from analyzer.settings import Settings
 from analyzer.store import Store
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+from bench_analyze import load_generator  # noqa: E402
 from bench_links import LETTERS_DIR, read_truth, score  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
-
-
-def load_generator():
-    spec = importlib.util.spec_from_file_location("kcc_corpus_generate", ROOT / "corpora" / "generate.py")
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module
-    spec.loader.exec_module(module)
-    return module
 
 
 def machine() -> str:

@@ -68,22 +68,30 @@ def make_series(rng: np.random.Generator, year: int = 2026) -> tuple[pd.Series, 
     return pd.Series(rng.poisson(level), index=days), surges
 
 
+def match(found: list[tuple], planted: list[tuple]) -> tuple[int, int, list[bool]]:
+    """Found spans against planted ones (start, end): true positives (a found span overlapping a
+    planted surge not hit before), false positives (overlapping none), and which surges were hit."""
+    tp = fp = 0
+    hit = [False] * len(planted)
+    for start, end in found:
+        overlaps = [i for i, (a, b) in enumerate(planted) if start <= b and end >= a]
+        if overlaps:
+            tp += not any(hit[i] for i in overlaps)
+            for i in overlaps:
+                hit[i] = True
+        else:
+            fp += 1
+    return tp, fp, hit
+
+
 def score(method: SpikeDetector, data: list[tuple[pd.Series, list[tuple]]]) -> dict:
     tp = fp = fn = 0
     strong_found = strong_total = 0
     start = time.perf_counter()
     for series, surges in data:
         found = method.detect(series.to_frame("t"))
-        hit = [False] * len(surges)
-        for _, spike in found.iterrows():
-            overlaps = [i for i, (a, b, _, _) in enumerate(surges) if spike["start"] <= b and spike["end"] >= a]
-            if overlaps:
-                tp += not any(hit[i] for i in overlaps)
-                for i in overlaps:
-                    hit[i] = True
-            else:
-                fp += 1
-        fn += hit.count(False)
+        true_pos, false_pos, hit = match(list(zip(found["start"], found["end"])), [(a, b) for a, b, _, _ in surges])
+        tp, fp, fn = tp + true_pos, fp + false_pos, fn + hit.count(False)
         for (_, _, factor, monday), h in zip(surges, hit):
             if factor * monday - monday >= 15:  # at least 15 extra calls on a Monday-level day
                 strong_total += 1
@@ -131,17 +139,9 @@ def score_hourly(found: pd.DataFrame, surges: list[list[tuple]], day_level: bool
     tp = fp = fn = strong_found = strong_total = 0
     for j, planted in enumerate(surges):
         own = found[found["topic_id"] == j]
-        hit = [False] * len(planted)
-        for spike in own.itertuples():
-            end = spike.end + pd.Timedelta(days=1) - pd.Timedelta(hours=1) if day_level else spike.end
-            overlaps = [i for i, (a, b, _) in enumerate(planted) if spike.start <= b and end >= a]
-            if overlaps:
-                tp += not any(hit[i] for i in overlaps)
-                for i in overlaps:
-                    hit[i] = True
-            else:
-                fp += 1
-        fn += hit.count(False)
+        ends = own["end"] + pd.Timedelta(days=1) - pd.Timedelta(hours=1) if day_level else own["end"]
+        true_pos, false_pos, hit = match(list(zip(own["start"], ends)), [(a, b) for a, b, _ in planted])
+        tp, fp, fn = tp + true_pos, fp + false_pos, fn + hit.count(False)
         for (_, _, extra), h in zip(planted, hit):
             if extra >= 15:
                 strong_total += 1
