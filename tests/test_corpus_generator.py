@@ -60,17 +60,16 @@ def gen() -> ModuleType:
     return load_generator()
 
 
+def _generated(gen: ModuleType, out: Path, **kwargs: object) -> dict:
+    """Generate N_CALLS calls (seed 7, 2026) into ``out`` and read back every file written."""
+    result = gen.generate(out, n_calls=N_CALLS, seed=7, year=2026, **kwargs)
+    files = {"calls": "calls.csv", "mailings": "mailings.csv", "truth": "ground_truth.csv", "bursts": "bursts.csv"}
+    return {"result": result, "out": out} | {k: read_csv(out / f) for k, f in files.items() if (out / f).is_file()}
+
+
 @pytest.fixture(scope="module")
 def corpus(gen: ModuleType, tmp_path_factory: pytest.TempPathFactory) -> dict:
-    out = tmp_path_factory.mktemp("corpus")
-    result = gen.generate(out, n_calls=N_CALLS, seed=7, year=2026)
-    return {
-        "result": result,
-        "out": out,
-        "calls": read_csv(out / "calls.csv"),
-        "mailings": read_csv(out / "mailings.csv"),
-        "truth": read_csv(out / "ground_truth.csv"),
-    }
+    return _generated(gen, tmp_path_factory.mktemp("corpus"))
 
 
 def test_files_and_columns(corpus: dict) -> None:
@@ -231,16 +230,7 @@ DEFAULT_SHA256 = {
 
 @pytest.fixture(scope="module")
 def hard(gen: ModuleType, tmp_path_factory: pytest.TempPathFactory) -> dict:
-    out = tmp_path_factory.mktemp("hard")
-    result = gen.generate(out, n_calls=N_CALLS, seed=7, year=2026, scenario="hard")
-    return {
-        "result": result,
-        "out": out,
-        "calls": read_csv(out / "calls.csv"),
-        "mailings": read_csv(out / "mailings.csv"),
-        "truth": read_csv(out / "ground_truth.csv"),
-        "bursts": read_csv(out / "bursts.csv"),
-    }
+    return _generated(gen, tmp_path_factory.mktemp("hard"), scenario="hard")
 
 
 def test_default_output_is_unchanged_by_scenarios(gen: ModuleType, corpus: dict, tmp_path: Path) -> None:
