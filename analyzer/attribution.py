@@ -114,12 +114,15 @@ def attribute(
                     if j in shown:
                         proven.add((r, c))
 
+    pair_calls = {(r, c): float((counts[:, r] * share).sum()) for (r, c), share in shares.items()}  # attributed
     call_letters = _call_weights(calls, call_rows, day_of_call, shares)
-    links = _links(calls, counts, shares, topic_ids, content, mentions, combined, call_letters)
+    links = _links(calls, counts, pair_calls, topic_ids, content, mentions, combined, call_letters)
     links["avoidable_calls"] = _avoidable_per_link(links, call_letters, demand, topic_ids)
     call_letters = call_letters.drop(columns="topic_row")
     links = _paragraphs(links, docs, row_of, paragraphs)
-    per_letter = _letters(links, call_letters, mailed, letters, demand, cost_per_call_eur, counts, shares, proven)
+    per_letter = _letters(
+        links, call_letters, mailed, letters, demand, cost_per_call_eur, counts, shares, pair_calls, proven
+    )
     theme_rows: dict[int, list[int]] = {}
     if "theme_id" in calls:
         for topic, theme in calls.drop_duplicates("topic_id")[["topic_id", "theme_id"]].itertuples(index=False):
@@ -204,15 +207,14 @@ def _call_weights(
 
 
 def _links(
-    calls: pd.DataFrame, counts: np.ndarray, shares: dict[tuple[int, str], np.ndarray], topic_ids: np.ndarray,
+    calls: pd.DataFrame, counts: np.ndarray, pair_calls: dict[tuple[int, str], float], topic_ids: np.ndarray,
     content: pd.DataFrame, mentions: pd.DataFrame, combined: pd.DataFrame, call_letters: pd.DataFrame,
 ) -> pd.DataFrame:  # fmt: skip
     rows = []
     texts = calls.set_index("call_id")["text"]
     ranked = call_letters.sort_values(["weight", "call_id"], ascending=[False, True])
     evidence = ranked.groupby(["topic_row", "template_id"])["call_id"].apply(lambda c: c.head(EVIDENCE_NOTES).tolist())
-    for (r, template), share in shares.items():
-        attributed = float((counts[:, r] * share).sum())
+    for (r, template), attributed in pair_calls.items():
         if attributed < 1.0:
             continue
         timing = attributed / max(counts[:, r].sum(), 1.0)
@@ -259,7 +261,8 @@ def _paragraphs(links: pd.DataFrame, docs: list[str], row_of: dict[int, int], pa
 def _letters(
     links: pd.DataFrame, call_letters: pd.DataFrame, mailed: pd.DataFrame, letters: pd.DataFrame,
     demand: pd.DataFrame | None, cost_per_call_eur: float, counts: np.ndarray,
-    shares: dict[tuple[int, str], np.ndarray], proven: set[tuple[int, str]],
+    shares: dict[tuple[int, str], np.ndarray], pair_calls: dict[tuple[int, str], float],
+    proven: set[tuple[int, str]],
 ) -> pd.DataFrame:  # fmt: skip
     """Per letter: calls attributed, of them timing-shown, avoidable, per 1,000 sent, cost, range.
 
@@ -273,11 +276,11 @@ def _letters(
     shown: dict[str, float] = {}
     unshown_room: dict[str, float] = {}  # calls the baseline took in topics where timing cannot decide
     explained = np.zeros(counts.shape[1])
-    for (r, _), share in shares.items():
-        explained[r] += float((counts[:, r] * share).sum())
-    for (r, template), share in shares.items():
+    for (r, _), n in pair_calls.items():
+        explained[r] += n
+    for (r, template), n in pair_calls.items():
         if (r, template) in proven:
-            shown[template] = shown.get(template, 0.0) + float((counts[:, r] * share).sum())
+            shown[template] = shown.get(template, 0.0) + n
         else:
             room = max(float(counts[:, r].sum()) - explained[r], 0.0)
             unshown_room[template] = unshown_room.get(template, 0.0) + room
