@@ -82,10 +82,13 @@ class SpikeDetector:
             prior = same.shift(1).rolling(self.weeks, min_periods=self.min_history).apply(self._trimmed_mean, raw=True)
             # The first weeks have no history: they are compared with the weeks after them instead, so
             # a mailing early in the data can still show as a spike.
-            later = same[::-1].shift(1).rolling(self.weeks, min_periods=self.min_history)
-            later = later.apply(self._trimmed_mean, raw=True)[::-1]
-            start = np.arange(len(same)) < self.min_history
-            out[mask] = np.where(start & prior.isna().to_numpy(), later.to_numpy(), prior.to_numpy())
+            values = prior.to_numpy(copy=True)
+            after = same.to_numpy()
+            for i in range(min(self.min_history, len(values))):
+                following = after[i + 1 : i + 1 + self.weeks]
+                if np.isnan(values[i]) and (~np.isnan(following)).sum() >= self.min_history:
+                    values[i] = self._trimmed_mean(following)
+            out[mask] = values
         out[holiday] = np.nan  # the line is closed: no baseline, so calls that come anyway (e-mail) are no spike
         return out
 
