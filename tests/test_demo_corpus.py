@@ -14,7 +14,7 @@ import pytest
 from test_corpus_generator import LETTERS, load_generator
 
 from analyzer.embed import get_embedder, use_model_path
-from analyzer.pipeline import analyze
+from analyzer.pipeline import analyze, topic_calls
 from analyzer.settings import Settings
 from analyzer.store import Store
 from analyzer.text_nl import PLACEHOLDER, stop_words
@@ -132,10 +132,7 @@ def test_attributed_calls_track_the_truth_for_the_big_letters(demo: dict) -> Non
 def test_spikes_after_mailings_are_linked_to_the_letter(demo: dict) -> None:
     with Store(demo["store"], read_only=True) as store:
         spikes = store.table("spikes")
-        calls = store.con.execute(
-            'SELECT call_id, "timestamp", t.topic_id, coalesce(p.parent, t.topic_id) AS theme_id FROM calls '
-            "JOIN call_topics t USING (call_id) LEFT JOIN topics p ON p.topic_id = t.topic_id"
-        ).df()
+        calls = topic_calls(store, ("call_id", "timestamp"))
     truth = demo["truth"].set_index("call_id")["template_id"]
     calls["template_id"] = calls["call_id"].map(truth)
     calls["day"] = pd.to_datetime(calls["timestamp"]).dt.normalize()
