@@ -116,6 +116,12 @@ def _singular(word: str, lemma: str) -> str:
     return lemma
 
 
+@lru_cache(maxsize=262_144)
+def _lemma(word: str, looked_up: str) -> str:
+    """The written lemma of a lower-cased word given the lookup table's lemma (memoised: notes repeat words)."""
+    return _singular(word, plain_lemma(word, looked_up or word))
+
+
 def lemmatise(texts: Sequence[str]) -> list[list[str]]:
     """Lower-case lemmas of the word tokens of each text (no filtering; punctuation dropped).
 
@@ -124,19 +130,21 @@ def lemmatise(texts: Sequence[str]) -> list[list[str]]:
     out: list[list[str]] = []
     cleaned = (strip_placeholders(t or "").lower() for t in texts)
     for doc in _pipeline().pipe(cleaned, batch_size=256):
-        out.append(
-            [
-                _singular(tok.text, plain_lemma(tok.text, tok.lemma_ or tok.text))
-                for tok in doc
-                if not (tok.is_punct or tok.is_space)
-            ]
-        )
+        out.append([_lemma(tok.text, tok.lemma_) for tok in doc if not (tok.is_punct or tok.is_space)])
     return out
 
 
 def is_content_word(word: str, stops: frozenset[str] | None = None) -> bool:
     """A word worth showing in a topic label: letters (hyphen allowed), not a stop word or filler."""
-    stops = stop_words() if stops is None else stops
+    return _is_content(word) if stops is None else _content_shape(word, stops)
+
+
+@lru_cache(maxsize=262_144)
+def _is_content(word: str) -> bool:
+    return _content_shape(word, stop_words())
+
+
+def _content_shape(word: str, stops: frozenset[str]) -> bool:
     return (
         len(word) >= MIN_LENGTH
         and word not in stops
@@ -147,16 +155,14 @@ def is_content_word(word: str, stops: frozenset[str] | None = None) -> bool:
 
 def content_lemmas(texts: Sequence[str]) -> list[list[str]]:
     """Per text, its lemmas that may appear in a label (stop words, filler, numbers removed)."""
-    stops = stop_words()
-    return [[w for w in words if is_content_word(w, stops)] for words in lemmatise(texts)]
+    return [[w for w in words if _is_content(w)] for words in lemmatise(texts)]
 
 
 def terms(texts: Sequence[str], bigrams: bool = True) -> list[list[str]]:
     """Per text, its content lemmas and (optionally) bigrams of content lemmas that stood side by side."""
-    stops = stop_words()
     out: list[list[str]] = []
     for words in lemmatise(texts):
-        keep = [is_content_word(w, stops) for w in words]
+        keep = [_is_content(w) for w in words]
         row = [w for w, k in zip(words, keep) if k]
         if bigrams:
             row += [f"{a} {b}" for a, b, ka, kb in zip(words, words[1:], keep, keep[1:]) if ka and kb and a != b]

@@ -113,9 +113,23 @@ class CharNgramView(BaseEstimator):
         self.random_state = random_state
 
     def fit(self, texts: Sequence[str], embeddings: np.ndarray) -> CharNgramView:
+        self._fit_counts(texts)
+        return self
+
+    def fit_transform(self, texts: Sequence[str], embeddings: np.ndarray) -> np.ndarray:
+        """``fit`` then ``transform`` on the same texts, counting their n-grams once (same result)."""
+        counts = self._fit_counts(texts)
+        return self._join(embeddings, counts)
+
+    def transform(self, texts: Sequence[str], embeddings: np.ndarray) -> np.ndarray:
+        check_is_fitted(self, "tfidf_")
+        return self._join(embeddings, None if self.tfidf_ is None else self.tfidf_.transform(texts))
+
+    def _fit_counts(self, texts: Sequence[str]) -> sparse.csr_matrix | None:
         from sklearn.decomposition import TruncatedSVD
         from sklearn.feature_extraction.text import TfidfVectorizer
 
+        self.svd_ = None
         self.tfidf_ = TfidfVectorizer(analyzer="char_wb", ngram_range=(2, 4), sublinear_tf=True, min_df=2)
         try:
             counts = self.tfidf_.fit_transform(texts)
@@ -125,18 +139,17 @@ class CharNgramView(BaseEstimator):
                 counts = self.tfidf_.fit_transform(texts)
             except ValueError:
                 self.tfidf_ = None
-                return self
+                return None
         n = min(self.n_components, counts.shape[0] - 1, counts.shape[1] - 1)
         with warnings.catch_warnings():  # degenerate text (all notes alike) gives a harmless 0/0
             warnings.simplefilter("ignore", RuntimeWarning)
             self.svd_ = TruncatedSVD(n, random_state=self.random_state).fit(counts) if n >= 1 else None
-        return self
+        return counts
 
-    def transform(self, texts: Sequence[str], embeddings: np.ndarray) -> np.ndarray:
-        check_is_fitted(self, "tfidf_")
-        if self.tfidf_ is None or self.svd_ is None:
+    def _join(self, embeddings: np.ndarray, counts: sparse.csr_matrix | None) -> np.ndarray:
+        if counts is None or self.svd_ is None:
             return embeddings
-        view = normalise_rows(self.svd_.transform(self.tfidf_.transform(texts)))
+        view = normalise_rows(self.svd_.transform(counts))
         return normalise_rows(np.hstack([embeddings, self.weight * view]))
 
 
@@ -187,21 +200,17 @@ class GraphTopics(BaseEstimator):
         self.random_state = random_state
 
     def fit(self, X: np.ndarray, y: Any = None) -> GraphTopics:
-        import networkx as nx
-
         n = len(X)
         if n < 3:
             self.labels_ = self.parent_labels_ = np.zeros(n, dtype=np.int64)
             return self
         graph = knn_graph(X, self.n_neighbors)
-        G = nx.from_scipy_sparse_array(graph)
-        coarse = self._louvain(G)
         fine: list[list[int]] = []
-        for community in coarse:
+        for community in self._louvain(graph):
             parts = [community]
             if len(community) >= 2 * max(3, self.n_neighbors):
-                sub = G.subgraph(community)
-                split = self._louvain(sub)
+                nodes = np.asarray(community)
+                split = [nodes[part].tolist() for part in self._louvain(graph[nodes][:, nodes])]
                 if len(split) > 1 and modularity(graph, community, split) >= self.min_split_modularity:
                     parts = split
             fine.extend(parts)
@@ -213,20 +222,12 @@ class GraphTopics(BaseEstimator):
 
     def _themes(self, graph: sparse.csr_matrix, labels: np.ndarray) -> np.ndarray:
         """Theme of every note: Louvain communities of the topic graph (see the class docstring)."""
-        import networkx as nx
-
         k = int(labels.max()) + 1
         member = sparse.csr_matrix((np.ones(len(labels)), (np.arange(len(labels)), labels)), shape=(len(labels), k))
-        between = (member.T @ graph @ member).tocoo()
-        G = nx.Graph()
-        G.add_nodes_from(range(k))
-        keep = between.row < between.col  # symmetric; self-loops (edges inside a topic) left out
-        G.add_weighted_edges_from(zip(between.row[keep].tolist(), between.col[keep].tolist(),
-                                      between.data[keep].tolist()))  # fmt: skip
-        communities = nx.community.louvain_communities(
-            G, weight="weight", resolution=self.theme_resolution, seed=self.random_state
-        )
-        themes = _labels_from_communities(sorted((sorted(c) for c in communities), key=lambda c: c[0]), k)
+        between = (member.T @ graph @ member).tocsr()
+        between.setdiag(0)  # edges inside a topic left out
+        between.eliminate_zeros()
+        themes = _labels_from_communities(self._louvain(between, self.theme_resolution), k)
         return themes[labels]
 
     @staticmethod
@@ -247,11 +248,19 @@ class GraphTopics(BaseEstimator):
             merge = AgglomerativeClustering(n_clusters=k, linkage="average", metric="cosine").fit_predict(centroids)
         return merge[labels].astype(np.int64)
 
-    def _louvain(self, G: Any) -> list[list[int]]:
-        import networkx as nx
+    def _louvain(self, graph: sparse.csr_matrix, resolution: float = 1.0) -> list[list[int]]:
+        """Louvain communities of a weighted graph (scikit-network's compiled implementation; nodes are
+        visited in row order, so the result is deterministic), each as sorted rows, by first row."""
+        from sknetwork.clustering import Louvain
 
-        communities = nx.community.louvain_communities(G, weight="weight", seed=self.random_state)
-        return sorted((sorted(c) for c in communities), key=lambda c: c[0])
+        if graph.shape[0] == 0:
+            return []
+        if graph.nnz == 0:
+            return [[i] for i in range(graph.shape[0])]
+        labels = Louvain(resolution=resolution, random_state=self.random_state).fit_predict(graph)
+        order = np.argsort(labels, kind="stable")
+        bounds = np.flatnonzero(np.diff(labels[order])) + 1
+        return sorted((part.tolist() for part in np.split(order, bounds)), key=lambda c: c[0])
 
 
 def modularity(graph: sparse.csr_matrix, nodes: Sequence[int], communities: Sequence[Sequence[int]]) -> float:
@@ -377,8 +386,14 @@ class TopicModel(BaseEstimator):
         sample = _sample(keys, self.sample_size)
         sample_texts = [texts[i] for i in sample]
         rep = CharNgramView(random_state=self.random_state) if self.representation is None else self.representation
-        self.representation_ = None if isinstance(rep, str) else clone(rep).fit(sample_texts, X[sample])
-        Xs = self._represent(sample_texts, X[sample])
+        if isinstance(rep, str):
+            self.representation_, Xs = None, X[sample]
+        else:
+            self.representation_ = clone(rep)
+            if hasattr(self.representation_, "fit_transform"):
+                Xs = self.representation_.fit_transform(sample_texts, X[sample])
+            else:
+                Xs = self.representation_.fit(sample_texts, X[sample]).transform(sample_texts, X[sample])
         clusterer = self._clusterer(self.k).fit(Xs)
         parents = getattr(clusterer, "parent_labels_", None)
         centroids = self._centroids(Xs, np.asarray(clusterer.labels_, dtype=np.int64), forced=self.k is not None)
@@ -397,7 +412,11 @@ class TopicModel(BaseEstimator):
             for r in range(len(order)):
                 self.parent_rows_[r] = np.bincount(parents[rows == r]).argmax()
         self.n_features_in_ = X.shape[1]
-        self._absorb(texts, shown, stamps, X, keys, previous=self.previous, partial=False)
+        represented = None
+        if len(sample) == len(X):  # every note was clustered: its representation is known already
+            represented = np.empty_like(Xs)
+            represented[sample] = Xs
+        self._absorb(texts, shown, stamps, X, keys, previous=self.previous, partial=False, represented=represented)
         return self
 
     def partial_fit(self, notes: pd.DataFrame | Sequence[str], embeddings: np.ndarray) -> TopicModel:
@@ -499,12 +518,16 @@ class TopicModel(BaseEstimator):
     def _represent(self, texts: Sequence[str], X: np.ndarray) -> np.ndarray:
         return X if self.representation_ is None else self.representation_.transform(texts, X)
 
-    def _assign_all(self, texts: Sequence[str], X: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """Nearest centroid, confidence and similarity for every row, one chunk at a time."""
+    def _assign_all(
+        self, texts: Sequence[str], X: np.ndarray, represented: np.ndarray | None = None
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Nearest centroid, confidence and similarity for every row, one chunk at a time
+        (``represented``: the rows' representation when it is already known)."""
+        c = self.chunk_size
         parts = [
-            _assign(self._represent(texts[s : s + self.chunk_size], X[s : s + self.chunk_size]), self.centroids_,
-                    self.temperature, self.chunk_size)
-            for s in range(0, len(X), self.chunk_size)
+            _assign(self._represent(texts[s : s + c], X[s : s + c]) if represented is None else represented[s : s + c],
+                    self.centroids_, self.temperature, c)
+            for s in range(0, len(X), c)
         ]  # fmt: skip
         if not parts:
             return np.zeros(0, np.int64), np.zeros(0, np.float32), np.zeros(0, np.float32)
@@ -530,10 +553,10 @@ class TopicModel(BaseEstimator):
 
     def _absorb(
         self, texts: list[str], shown: list[str], stamps: pd.Series | None, X: np.ndarray, keys: np.ndarray,
-        previous: pd.DataFrame | None, partial: bool,
+        previous: pd.DataFrame | None, partial: bool, represented: np.ndarray | None = None,
     ) -> None:  # fmt: skip
         """Assign every note, give topics their ids, update counts and labels, build ``topics_``."""
-        rows, confidence, sims = self._assign_all(texts, X)
+        rows, confidence, sims = self._assign_all(texts, X, represented)
         K = len(self.centroids_)
         counts = np.bincount(rows, minlength=K).astype(float)
         sums = _row_sums(X, rows, K, self.chunk_size)

@@ -12,6 +12,8 @@ Sections (``--sections``, all by default; each prints markdown tables to stdout)
   (English MiniLM view, self-training with a linear classifier, Banking77 train added unlabelled).
 * ``bertopic``: BERTopic 0.17 (UMAP + HDBSCAN, its defaults) on the same USE embeddings, if
   installed: outlier share and scores, and agreement between two runs with different seeds.
+* ``speed``: seconds to fit TopicModel and BERTopic (defaults, same embeddings) on Banking77 and
+  CLINC150, several runs each after a warm-up, and the ratio of the medians.
 * ``stability``: ids across runs: topics fitted on one half of Banking77 train, refitted with
   ``previous=`` on the other half; share of test queries that keep their topic id.
 * ``scale``: fit + assignment of every note for 100k and 1M synthetic notes (512-d Gaussian
@@ -22,7 +24,7 @@ Labels of the evaluation sets are only used to score; nothing is fitted on them.
 folders of /work/shared/eval (sources and licences in its README.md). Embeddings are cached as
 .npy under $ANALYZER_BENCH_CACHE (default /tmp/analyzer-bench-topics).
 
-Run:  python benchmarks/bench_topics.py [--sections quality,methods,bertopic,stability,scale]
+Run:  python benchmarks/bench_topics.py [--sections quality,methods,bertopic,speed,stability,scale]
                                          [--scale-sizes 100000,1000000]
 """
 
@@ -321,6 +323,37 @@ def section_bertopic() -> None:
     print(table(rows))
 
 
+def section_speed(repeats: int = 3) -> None:
+    """Seconds to fit TopicModel and BERTopic (defaults) on the same embeddings, and their ratio."""
+    print("\n## Speed: TopicModel against BERTopic on the same USE embeddings\n")
+    try:
+        from bertopic import BERTopic
+        from hdbscan import HDBSCAN
+        from umap import UMAP
+    except ImportError:
+        print("BERTopic is not installed (pip install bertopic umap-learn hdbscan); section skipped.")
+        return
+
+    def bertopic_fit(texts: list[str], X: np.ndarray) -> Any:
+        umap = UMAP(n_neighbors=15, n_components=5, min_dist=0.0, metric="cosine", random_state=42)
+        hdb = HDBSCAN(min_cluster_size=10, metric="euclidean", cluster_selection_method="eom", prediction_data=True)
+        return BERTopic(umap_model=umap, hdbscan_model=hdb).fit_transform(texts, X)
+
+    rows = []
+    for name in ("banking77", "clinc150"):
+        texts, X, truth = dataset(name)
+        first_bertopic = timed(lambda t=texts, Xe=X: bertopic_fit(t, Xe))[1]  # pays numba's compilation once
+        TopicModel().fit(texts[:200], X[:200])  # imports and first calls, as a warm app would have them
+        ours = [timed(lambda t=texts, Xe=X: TopicModel().fit(t, Xe))[1] for _ in range(repeats)]
+        theirs = [timed(lambda t=texts, Xe=X: bertopic_fit(t, Xe))[1] for _ in range(repeats)]
+        rows.append({"data": name, "TopicModel s (min-max)": f"{min(ours):.2f}-{max(ours):.2f}",
+                     "BERTopic s (min-max)": f"{min(theirs):.2f}-{max(theirs):.2f}",
+                     "BERTopic first run s": f"{first_bertopic:.1f}",
+                     "ratio of medians": f"{np.median(theirs) / np.median(ours):.1f}x"})  # fmt: skip
+    print(markdown(pd.DataFrame(rows)))
+    print(f"\n{repeats} runs each after one warm-up; the ratio is BERTopic's median over ours (goal: 10x).")
+
+
 def section_stability() -> None:
     print("\n## Stable ids: refit on other notes with previous=\n")
     texts, labels = load_dataset("banking77-train")
@@ -398,7 +431,7 @@ def section_scale(sizes: Sequence[int]) -> None:
 
 def main(argv: Sequence[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--sections", default="quality,methods,bertopic,stability,scale")
+    parser.add_argument("--sections", default="quality,methods,bertopic,speed,stability,scale")
     parser.add_argument("--scale-sizes", default="100000,1000000")
     parser.add_argument("--scale-child", type=int, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
@@ -410,7 +443,7 @@ def main(argv: Sequence[str] | None = None) -> None:
     print(f"# Topics benchmark\n\n`{command_line()}`\n\n{machine_info()}")
     sections = args.sections.split(",")
     for name, run in (("quality", section_quality), ("methods", section_methods), ("bertopic", section_bertopic),
-                      ("stability", section_stability)):  # fmt: skip
+                      ("speed", section_speed), ("stability", section_stability)):  # fmt: skip
         if name in sections:
             run()
     if "scale" in sections:

@@ -384,3 +384,36 @@ def test_modularity_equals_networkx_on_a_subgraph():
         parts = [sorted(p) for p in nx.community.louvain_communities(sub, weight="weight", seed=seed)]
         assert modularity(graph, nodes, parts) == pytest.approx(nx.community.modularity(sub, parts), abs=1e-9)
     assert modularity(graph, nodes, [nodes]) == pytest.approx(0.0, abs=1e-9)  # one community: no structure
+
+
+def test_louvain_finds_planted_communities_with_networkx_modularity():
+    """The compiled Louvain (scikit-network) on the sparse matrix: it recovers planted blocks, is
+    deterministic, and its partition is as modular as networkx's own Louvain finds (an independent oracle)."""
+    import networkx as nx
+
+    rng = np.random.default_rng(5)
+    centers = rng.normal(size=(4, 16))
+    X = np.vstack([c + rng.normal(scale=0.25, size=(50, 16)) for c in centers])
+    X /= np.linalg.norm(X, axis=1, keepdims=True)
+    truth = np.repeat(np.arange(4), 50)
+    graph = knn_graph(X, 10)
+    ours = GraphTopics()._louvain(graph)
+    assert ours == GraphTopics()._louvain(graph)  # same input, same communities
+    assert sorted(v for c in ours for v in c) == list(range(200))  # a partition of every node
+    assert concentration(GraphTopics(n_clusters=4).fit(X).labels_, truth) == 1.0
+    G = nx.from_scipy_sparse_array(graph)
+    theirs = nx.community.louvain_communities(G, weight="weight", seed=0)
+    everyone = list(range(200))
+    assert modularity(graph, everyone, ours) >= nx.community.modularity(G, theirs) - 0.01
+    assert GraphTopics()._louvain(graph[:0][:, :0]) == []
+
+
+def test_character_view_fit_transform_equals_fit_then_transform(day1):
+    from analyzer.topics import CharNgramView
+
+    texts, X, _ = day1
+    view = CharNgramView()
+    once = view.fit_transform(texts, X)
+    np.testing.assert_array_equal(once, view.transform(texts, X))
+    np.testing.assert_array_equal(once, CharNgramView().fit(texts, X).transform(texts, X))
+    assert once.shape == (len(X), X.shape[1] + view.svd_.n_components)
