@@ -417,3 +417,23 @@ def test_character_view_fit_transform_equals_fit_then_transform(day1):
     np.testing.assert_array_equal(once, view.transform(texts, X))
     np.testing.assert_array_equal(once, CharNgramView().fit(texts, X).transform(texts, X))
     assert once.shape == (len(X), X.shape[1] + view.svd_.n_components)
+
+
+def test_theme_louvain_keeps_the_most_modular_of_its_restarts():
+    from sknetwork.clustering import Louvain
+
+    rng = np.random.default_rng(11)
+    X = rng.normal(size=(240, 10))
+    X /= np.linalg.norm(X, axis=1, keepdims=True)
+    graph = knn_graph(X, 6)
+    everyone = list(range(240))
+    best = GraphTopics()._louvain(graph, 0.5, restarts=8)
+    assert best == GraphTopics()._louvain(graph, 0.5, restarts=8)  # deterministic
+    singles = []
+    for seed in range(8):
+        labels = Louvain(resolution=0.5, shuffle_nodes=seed > 0, random_state=seed).fit_predict(graph)
+        singles.append(
+            modularity(graph, everyone, [np.flatnonzero(labels == c).tolist() for c in np.unique(labels)], 0.5)
+        )
+    assert modularity(graph, everyone, best, 0.5) == pytest.approx(max(singles))
+    assert len(set(np.round(singles, 6))) > 1  # the orders really differ on this graph, so the test can fail
