@@ -6,9 +6,12 @@ mailed before that day weighted by the learned lag profile ("mailing pressure").
 fitted by non-negative least squares, so a letter explains calls only when its mailings and the
 topic's calls rise and fall together; two letters mailed the same week are told apart by content
 (each topic has its own candidates) and by their different mailing days and volumes. A topic
-whose notes resemble no letter enough for a candidate may still be linked to a letter they faintly
-resemble (link.weak_candidates), but only when the timing of its calls shows that letter (an F
-test, :func:`_fit_topic`). A topic whose calls do not follow any mailing stays unlinked.
+whose notes resemble no letter enough for a candidate, or whose candidates explain none of its
+calls, may still be linked to a letter its theme's other topics are linked to or that its notes
+faintly resemble (link.weak_candidates), but only when the timing of its calls shows that letter
+(an F test, :func:`_fit_topic`). Those letters are tried in the order of the topic's own content,
+so of two letters mailed on the same days (which timing cannot tell apart) the one the callers'
+words are closer to is kept. A topic whose calls do not follow any mailing stays unlinked.
 
 The observed calls of a day are then shared out in proportion to what each part explains: a
 call's weight for a letter is the letter's share of the fitted calls that day. Summed per letter
@@ -90,21 +93,42 @@ def attribute(
     base = link.baseline_design(days) * factor[:, None]
     open_days = factor > 0
 
-    shares: dict[tuple[int, str], np.ndarray] = {}  # (topic row, template) -> share of each day's calls
-    proven: set[tuple[int, str]] = set()  # pairs whose calls timing shows (see _fit_topic)
-    weak = link.weak_candidates(combined, candidates, settings)
-    for r, cands in enumerate(candidates):
-        cands = [c for c in (cands or weak[r]) if c in press and press[c].any()]
-        if not cands or counts[:, r].sum() == 0:
-            continue
+    theme_rows: dict[int, list[int]] = {}
+    if "theme_id" in calls:
+        for topic, theme in calls.drop_duplicates("topic_id")[["topic_id", "theme_id"]].itertuples(index=False):
+            theme_rows.setdefault(int(theme), []).append(row_of[int(topic)])
+    siblings: list[list[int]] = [[] for _ in topic_ids]  # per topic row, the rows of its theme
+    for rows in theme_rows.values():
+        for r in rows:
+            siblings[r] = rows
+    weak = link.weak_candidates(combined, candidates, settings, siblings, counts.sum(axis=0))
+
+    def usable(names: list[str]) -> list[str]:
+        return [c for c in names if c in press and press[c].any()]
+
+    def fit(r: int, cands: list[str]) -> tuple[np.ndarray, np.ndarray, set[int]]:
         X = np.hstack([np.column_stack([press[c] for c in cands]), base])
         coef, shown = _fit_topic(X[open_days], counts[open_days, r], len(cands), MIN_F)
-        if not candidates[r]:  # weak content: only letters whose calls timing shows
-            cands = [c for j, c in enumerate(cands) if j in shown]
+        return X, coef, shown
+
+    shares: dict[tuple[int, str], np.ndarray] = {}  # (topic row, template) -> share of each day's calls
+    proven: set[tuple[int, str]] = set()  # pairs whose calls timing shows (see _fit_topic)
+    for r in range(len(topic_ids)):
+        if counts[:, r].sum() == 0:
+            continue
+        cands: list[str | None] = list(usable(candidates[r]))
+        if cands:
+            X, coef, shown = fit(r, cands)
+        if not cands or not (coef[: len(cands)] > 0).any():
+            # No candidate, or none whose mailings move the topic's calls: weaker evidence (the
+            # theme's letters, faint content), kept only for letters whose calls timing shows.
+            cands = []
+            for c in usable(weak[r]):  # in order of the topic's content: it decides what timing cannot
+                if len(fit(r, [*cands, c])[2]) == len(cands) + 1:  # c shown beside those kept so far
+                    cands.append(c)
             if not cands:
                 continue
-            X = np.hstack([np.column_stack([press[c] for c in cands]), base])
-            coef, shown = _fit_topic(X[open_days], counts[open_days, r], len(cands), MIN_F)
+            X, coef, shown = fit(r, cands)
             cands = [c if j in shown else None for j, c in enumerate(cands)]
         fitted = X @ coef
         with np.errstate(invalid="ignore", divide="ignore"):
@@ -123,10 +147,6 @@ def attribute(
     per_letter = _letters(
         links, call_letters, mailed, letters, demand, cost_per_call_eur, counts, shares, pair_calls, proven
     )
-    theme_rows: dict[int, list[int]] = {}
-    if "theme_id" in calls:
-        for topic, theme in calls.drop_duplicates("topic_id")[["topic_id", "theme_id"]].itertuples(index=False):
-            theme_rows.setdefault(int(theme), []).append(row_of[int(topic)])
     spike_links = _spike_links(spikes, counts, shares, days, row_of, theme_rows)
     return Attribution(links, per_letter, call_letters, spike_links, profile, learned)
 
@@ -147,10 +167,13 @@ def _fit_topic(X: np.ndarray, y: np.ndarray, n_letters: int, min_f: float) -> tu
     letter's range (see _letters).
     """
     coef, _ = nnls(X, y, maxiter=50 * X.shape[1])
-    active = list(range(X.shape[1]))
     current = coef
+    active = list(range(X.shape[1]))
     while True:
-        letters = [j for j in active if j < n_letters and current[j] > 0]
+        # Letters the current fit gives no weight explain nothing: they leave before the test, so a
+        # letter mailed on the same days as one of them is tested against the baseline, not its twin.
+        active = [k for k in active if k >= n_letters or current[k] > 0]
+        letters = [j for j in active if j < n_letters]
         if not letters:
             return coef, set()
         rss = float(((y - X @ current) ** 2).sum())
@@ -163,7 +186,7 @@ def _fit_topic(X: np.ndarray, y: np.ndarray, n_letters: int, min_f: float) -> tu
         worst = min(f_stats, key=f_stats.get)
         if f_stats[worst] >= min_f:
             return coef, set(letters)
-        active = [k for k in active if k != worst and not (k < n_letters and current[k] == 0)]
+        active.remove(worst)
         current = np.zeros(X.shape[1])
         current[active], _ = nnls(X[:, active], y, maxiter=50 * len(active))
 

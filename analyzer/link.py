@@ -164,18 +164,38 @@ def link_candidates(combined: pd.DataFrame, settings: LinkSettings) -> list[list
     return out
 
 
-def weak_candidates(combined: pd.DataFrame, candidates: list[list[str]], settings: LinkSettings) -> list[list[str]]:
-    """For topics without candidates: letters whose content + mentions reach ``weak_content``
-    (best first, at most ``max_candidates``). Too little to link on content, so analyzer.attribution
-    keeps one only when the timing of the topic's calls shows it (an F test)."""
+def weak_candidates(
+    combined: pd.DataFrame,
+    candidates: list[list[str]],
+    settings: LinkSettings,
+    siblings: Sequence[Sequence[int]] | None = None,
+    sizes: Sequence[float] | None = None,
+) -> list[list[str]]:
+    """Per topic row, the letters to try when its candidates explain none of its calls (or it has
+    none): the ``max_candidates`` letters named most by the other topics of its theme (their
+    candidates, weighted by their calls ``sizes``; ``siblings``: per topic row the rows of its theme)
+    and the ``max_candidates`` letters whose content + mentions reach ``weak_content``; its own
+    candidates left out; ordered by the topic's own content + mentions, best first. Too little to
+    link on, so analyzer.attribution keeps a letter only when the timing of the topic's calls
+    shows it (an F test), trying them in this order.
+
+    The theme's letters are for the small topics of callers who paraphrase: after a WOZ mailing,
+    "huizenprijs in de straat daalt" or "buurman zit lager" share no words with the letter, but
+    their theme's other topics name it."""
     out: list[list[str]] = []
     for r, strong in enumerate(candidates):
-        if strong or settings.weak_content <= 0:
+        if settings.weak_content <= 0:
             out.append([])
             continue
+        votes: dict[str, float] = {}
+        for other in siblings[r] if siblings is not None else []:
+            for template in candidates[other] if other != r else []:
+                votes[template] = votes.get(template, 0.0) + (1.0 if sizes is None else float(sizes[other]))
         row = combined.iloc[r]
-        ok = row[row >= settings.weak_content].sort_values(ascending=False)
-        out.append(ok.index[: settings.max_candidates].tolist())
+        themed = sorted(votes, key=lambda t: (-votes[t], t))[: settings.max_candidates]
+        faint = row[row >= settings.weak_content].sort_values(ascending=False).index[: settings.max_candidates]
+        pool = {t for t in [*themed, *faint] if t not in strong}
+        out.append(sorted(pool, key=lambda t: (-float(row.get(t, 0.0)), t)))
     return out
 
 

@@ -20,10 +20,16 @@ YEAR = pd.date_range("2026-01-01", "2026-12-31", freq="D")
 LAG = np.array([0.0, 0.05, 0.2, 0.25, 0.2, 0.12, 0.08, 0.05, 0.03, 0.02])  # calls per day after a mailing
 
 SUBJECTS = {  # fmt: skip
-    1: ["aanslag termijnen betalen automatische incasso", "aanslag termijnen incasso vraag",
-        "termijnen aanslag betalen"],
-    2: ["bijstandsuitkering inlichtingenplicht inkomsten", "inlichtingenplicht bijstand boete",
-        "bijstandsuitkering inkomsten"],
+    1: [
+        "aanslag termijnen betalen automatische incasso",
+        "aanslag termijnen incasso vraag",
+        "termijnen aanslag betalen",
+    ],
+    2: [
+        "bijstandsuitkering inlichtingenplicht inkomsten",
+        "inlichtingenplicht bijstand boete",
+        "bijstandsuitkering inkomsten",
+    ],
     3: ["paspoort afspraak maken balie", "afspraak paspoort ophalen", "paspoort aanvragen afspraak"],
     # little in common with any letter: "rekening" and "afgeschreven" only faintly recall the tax letter
     4: ["geld van rekening afgeschreven bedrag klopt", "bedrag afgeschreven klopt niet", "rekening geld weg"],
@@ -184,3 +190,66 @@ def test_top_paragraph_is_where_the_avoidable_calls_come_from() -> None:
     demand.loc[demand["avoidable"], "demand_type"] = "clarification"
     typed = attribute(calls, paragraphs, letters, mailings, demand=demand)
     assert typed.letters.set_index("template_id").at["aanslag", "top_paragraph"] == 2
+
+
+def test_fit_topic_shows_a_letter_whose_twin_mailed_the_same_days_explains_nothing() -> None:
+    """Two letters mailed on the same days (a WOZ decision and the tax assessment) have nearly the
+    same pressure. NNLS gives the calls to one; leaving that one out then only moves the weight to
+    its twin, so testing it against the twin would find nothing. The twin leaves first."""
+    rng = np.random.default_rng(1)
+    n = 200
+    weekday = np.eye(7)[np.arange(n) % 7]
+    response = np.zeros(n)
+    response[60:75] = np.linspace(30, 0, 15)
+    twin = 1.02 * response + rng.normal(0, 0.05, n).clip(0)  # the other letter, mailed the same days
+    y = rng.poisson(response + 2.0).astype(float)
+    coef, shown = _fit_topic(np.column_stack([response, twin, weekday]), y, n_letters=2, min_f=10.0)
+    assert (coef[:2] > 0).sum() == 1  # NNLS picks one of the twins
+    assert shown == {int(np.argmax(coef[:2]))}
+    quiet = rng.poisson(np.full(n, 2.0)).astype(float)  # no response at all: neither is shown
+    assert _fit_topic(np.column_stack([response, twin, weekday]), quiet, n_letters=2, min_f=10.0)[1] == set()
+
+
+def test_weak_candidates_bring_the_theme_letters_in_the_topic_own_content_order() -> None:
+    combined = pd.DataFrame(
+        {"woz": [0.6, 0.02, 0.03, 0.0], "aanslag": [0.5, 0.04, 0.0, 0.0], "paspoort": [0.1, 0.08, 0.0, 0.4]}
+    )
+    settings = LinkSettings()
+    candidates = link.link_candidates(combined, settings)
+    assert candidates == [["woz", "aanslag"], [], [], ["paspoort"]]
+    siblings = [[0, 1, 2], [0, 1, 2], [0, 1, 2], [3]]
+    weak = link.weak_candidates(combined, candidates, settings, siblings, sizes=[100, 10, 10, 50])
+    # topic 1: the theme names woz and aanslag; its own faint content ranks paspoort, aanslag, woz
+    assert weak[1] == ["paspoort", "aanslag", "woz"]
+    assert weak[2] == ["woz", "aanslag"]
+    assert weak[0] == ["paspoort"]  # its own candidates are left out; paspoort is faint content
+    assert weak[3] == []  # alone in its theme, nothing faint
+    assert link.weak_candidates(combined, candidates, settings)[2] == []  # without themes: content only
+
+
+def test_a_paraphrasing_topic_is_linked_through_its_theme_only_when_timing_shows_the_letter() -> None:
+    """Topic 6 shares no words with any letter (callers paraphrase) but sits in the theme of the
+    tax letter's topic 1; its calls follow the mailing, so it is linked. Topic 7, same theme and
+    same words, gets calls all year round: it stays unlinked."""
+    calls, mailings, caused = _year()
+    rng = np.random.default_rng(9)
+    weekday = np.array([1.3, 1.0, 1.0, 1.0, 0.9, 0.0, 0.0])[YEAR.day_of_week]
+    extra = []
+    for topic, mean in ((6, _series(rng, mailings, "aanslag", 0.004) + 0.2), (7, np.full(len(YEAR), 1.5))):
+        n = rng.poisson(mean * weekday)
+        for day in np.flatnonzero(n):
+            extra += [(YEAR[day] + pd.Timedelta(hours=11), topic, "waarom zo veel ineens vorig jaar minder")] * n[day]
+    more = pd.DataFrame(extra, columns=["timestamp", "topic_id", "subject"])
+    more["text"] = "kl belt, " + more["subject"]
+    more.insert(0, "call_id", [f"X{i:06d}" for i in range(len(more))])
+    calls = pd.concat([calls, more], ignore_index=True)
+    calls["theme_id"] = calls["topic_id"].map({1: 1, 4: 1, 5: 1, 6: 1, 7: 1}).fillna(calls["topic_id"]).astype(int)
+    paragraphs = pd.DataFrame([("aanslag", 1, PARAGRAPHS["aanslag"][0]), ("bijstand", 1, PARAGRAPHS["bijstand"][0])],
+                              columns=["template_id", "paragraph_no", "text"])  # fmt: skip
+    letters = pd.DataFrame({"template_id": ["aanslag", "bijstand"], "title": ["Aanslag", "Besluit bijstand"],
+                            "kenmerk": [None, None]})  # fmt: skip
+    out = attribute(calls, paragraphs, letters, mailings)
+    linked = out.links.set_index("topic_id")
+    assert linked.loc[6, "template_id"] == "aanslag" and linked.loc[6, "content_score"] < 0.05
+    assert 7 not in linked.index
+    assert 3 not in linked.index and 5 not in linked.index
