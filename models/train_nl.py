@@ -2,7 +2,8 @@
 
 One command retrains from scratch (about 20-30 minutes on a busy 2-core machine; not run in CI):
 
-    python models/train_nl.py            # split + convert + train + add lemmatizer + evaluate + bench
+    python models/train_nl.py            # split + convert + vectors + train + add lemmatizer + evaluate + bench
+    python models/train_nl.py vectors    # only build the static word vectors (build/nl_ud/vectors)
     python models/train_nl.py evaluate   # only evaluate and benchmark the committed model
     python models/train_nl.py frog       # UPOS/head agreement with Frog on the demo letters (needs frog)
 
@@ -12,6 +13,10 @@ is the part of ``sent_id`` before the backslash (Alpino: ``WR-P-P-H-0000000105``
 ``.p.<n>.s.<n>`` (LassySmall: ``wiki-1181``). ``sha1(doc_id) % 100`` decides the part:
 0-14 eval (held out, never trained on, not used for model selection), 15-19 dev (early stopping
 and model selection), 20-99 train. Whole documents stay on one side, so no article is split.
+Static word vectors (``include_static_vectors`` in the tok2vec): built offline by ``nl_vectors.py``
+from the piece embeddings of the packaged multilingual Universal Sentence Encoder (Apache-2.0) for
+the UD train forms and the 100,000 most frequent SUBTLEX-NL words (LiNT-II, EUPL-1.2); it needs the
+``onnx`` package (training only). Nothing is downloaded.
 Intermediate files go to build/nl_ud/ (git-ignored).
 """
 
@@ -33,6 +38,7 @@ MODEL_DIR = ROOT / "models" / "nl_ud"
 CONFIG = MODEL_DIR / "config.cfg"
 MODEL_OUT = MODEL_DIR / "model"
 BUILD = ROOT / "build" / "nl_ud"
+VECTORS = BUILD / "vectors"
 UD_DIR = Path(os.environ.get("UD_DUTCH_DIR", ROOT.parent / "shared" / "data" / "ud-dutch"))
 UD_FILES = [
     "nl_alpino-ud-dev.conllu",
@@ -164,8 +170,9 @@ def add_lemmatizer(trained: Path, out: Path) -> None:
     nlp.meta.update(
         {
             "name": "nl_ud",
-            "version": "0.1.0",
+            "version": "0.2.0",
             "description": "Dutch tagger, morphologizer, parser (UD Alpino + LassySmall dev/test) "
+            "with static word vectors (USE piece embeddings, SUBTLEX-NL vocabulary) "
             "and lookup lemmatizer (spacy-lookups-data). See models/nl_ud/MODEL_CARD.md.",
             "license": "CC BY-SA 4.0",
             "author": "Letter Clarity Analyzer",
@@ -181,6 +188,16 @@ def add_lemmatizer(trained: Path, out: Path) -> None:
                     "license": "CC BY-SA 4.0",
                 },
                 {
+                    "name": "Universal Sentence Encoder multilingual v3 (piece embeddings, static vectors)",
+                    "url": "https://www.kaggle.com/models/google/universal-sentence-encoder/tensorFlow2/multilingual",
+                    "license": "Apache-2.0",
+                },
+                {
+                    "name": "SUBTLEX-NL word frequencies via LiNT-II (vector vocabulary)",
+                    "url": "https://github.com/vanboefer/lint_ii",
+                    "license": "EUPL-1.2",
+                },
+                {
                     "name": "spacy-lookups-data (nl lemma_lookup)",
                     "url": "https://github.com/explosion/spacy-lookups-data",
                     "license": "MIT",
@@ -193,7 +210,18 @@ def add_lemmatizer(trained: Path, out: Path) -> None:
     nlp.to_disk(out)
     # The training paths are machine-specific and not needed to load the model.
     cfg = out / "config.cfg"
-    cfg.write_text(re.sub(r'(?m)^(train|dev) = ".*"$', r"\1 = null", cfg.read_text(encoding="utf-8")), encoding="utf-8")
+    text = re.sub(r'(?m)^(train|dev|vectors) = ".*"$', r"\1 = null", cfg.read_text(encoding="utf-8"))
+    cfg.write_text(text, encoding="utf-8")
+
+
+def build_vectors(corpus: Path) -> dict:
+    """Static word vectors for the tok2vec, from what ships offline (models/nl_vectors.py), to VECTORS."""
+    sys.path.insert(0, str(ROOT))
+    from models import nl_vectors
+
+    info = nl_vectors.build(VECTORS, corpus / "train.conllu")
+    print(json.dumps(info), flush=True)
+    return info
 
 
 def evaluate(model: Path, corpus: Path) -> dict:
@@ -315,6 +343,7 @@ def main(argv: list[str]) -> int:
         print(json.dumps(counts, indent=2))
         (MODEL_DIR / "split.json").write_text(json.dumps(counts, indent=2) + "\n")
         convert(corpus)
+        build_vectors(corpus)
         run(
             sys.executable,
             "-m",
@@ -327,8 +356,15 @@ def main(argv: list[str]) -> int:
             str(corpus / "train.spacy"),
             "--paths.dev",
             str(corpus / "dev.spacy"),
+            "--paths.vectors",
+            str(VECTORS),
         )
         add_lemmatizer(BUILD / "training" / "model-best", MODEL_OUT)
+    elif argv[0] == "vectors":
+        if not (corpus / "train.conllu").exists():
+            split_corpus(corpus)
+        build_vectors(corpus)
+        return 0
     elif argv[0] == "lemmatizer":
         add_lemmatizer(BUILD / "training" / "model-best", MODEL_OUT)
     if not argv or argv[0] in ("train", "lemmatizer", "evaluate"):
