@@ -116,24 +116,24 @@ def attribute(
     for r in range(len(topic_ids)):
         if counts[:, r].sum() == 0:
             continue
-        cands: list[str | None] = list(usable(candidates[r]))
+        cands = usable(candidates[r])
         if cands:
             X, coef, shown = fit(r, cands)
         if not cands or not (coef[: len(cands)] > 0).any():
             # No candidate, or none whose mailings move the topic's calls: weaker evidence (the
             # theme's letters, faint content), kept only for letters whose calls timing shows.
-            cands = []
+            cands, kept = [], None
             for c in usable(weak[r]):  # in order of the topic's content: it decides what timing cannot
-                if len(fit(r, [*cands, c])[2]) == len(cands) + 1:  # c shown beside those kept so far
-                    cands.append(c)
-            if not cands:
+                trial = fit(r, [*cands, c])
+                if len(trial[2]) == len(cands) + 1:  # c shown beside those kept so far (so all are)
+                    cands, kept = [*cands, c], trial
+            if kept is None:
                 continue
-            X, coef, shown = fit(r, cands)
-            cands = [c if j in shown else None for j, c in enumerate(cands)]
+            X, coef, shown = kept
         fitted = X @ coef
         with np.errstate(invalid="ignore", divide="ignore"):
             for j, c in enumerate(cands):
-                if c is not None and coef[j] > 0:
+                if coef[j] > 0:
                     shares[(r, c)] = np.where(fitted > 0, coef[j] * press[c] / fitted, 0.0)
                     if j in shown:
                         proven.add((r, c))
