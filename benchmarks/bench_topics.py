@@ -283,14 +283,31 @@ def section_methods() -> None:
     print(table(rows))
 
 
-def section_bertopic() -> None:
-    print("\n## BERTopic side by side (same USE embeddings)\n")
+def _bertopic(seed: int = 42, nr_topics: int | None = None) -> Any:
+    """BERTopic with its default UMAP (15 neighbours, 5 dimensions, cosine) and HDBSCAN (min 10)."""
+    from bertopic import BERTopic
+    from hdbscan import HDBSCAN
+    from umap import UMAP
+
+    umap = UMAP(n_neighbors=15, n_components=5, min_dist=0.0, metric="cosine", random_state=seed)
+    hdb = HDBSCAN(min_cluster_size=10, metric="euclidean", cluster_selection_method="eom", prediction_data=True)
+    return BERTopic(umap_model=umap, hdbscan_model=hdb, nr_topics=nr_topics)
+
+
+def _bertopic_installed() -> bool:
     try:
-        from bertopic import BERTopic
-        from hdbscan import HDBSCAN
-        from umap import UMAP
+        import bertopic  # noqa: F401
+        import hdbscan  # noqa: F401
+        import umap  # noqa: F401
     except ImportError:
         print("BERTopic is not installed (pip install bertopic umap-learn hdbscan); section skipped.")
+        return False
+    return True
+
+
+def section_bertopic() -> None:
+    print("\n## BERTopic side by side (same USE embeddings)\n")
+    if not _bertopic_installed():
         return
     import bertopic
 
@@ -301,10 +318,7 @@ def section_bertopic() -> None:
         runs = []
         for seed in (42, 7):
             for nr_topics, setting in ((None, "defaults"), (k, f"nr_topics={k}")):
-                umap = UMAP(n_neighbors=15, n_components=5, min_dist=0.0, metric="cosine", random_state=seed)
-                hdb = HDBSCAN(min_cluster_size=10, metric="euclidean", cluster_selection_method="eom",
-                              prediction_data=True)  # fmt: skip
-                topic_model = BERTopic(umap_model=umap, hdbscan_model=hdb, nr_topics=nr_topics)
+                topic_model = _bertopic(seed, nr_topics)
                 found, seconds = timed(lambda tm=topic_model, t=texts, Xe=X: np.asarray(tm.fit_transform(t, Xe)[0]))
                 if nr_topics is None:
                     runs.append(found)
@@ -326,18 +340,11 @@ def section_bertopic() -> None:
 def section_speed(repeats: int = 3) -> None:
     """Seconds to fit TopicModel and BERTopic (defaults) on the same embeddings, and their ratio."""
     print("\n## Speed: TopicModel against BERTopic on the same USE embeddings\n")
-    try:
-        from bertopic import BERTopic
-        from hdbscan import HDBSCAN
-        from umap import UMAP
-    except ImportError:
-        print("BERTopic is not installed (pip install bertopic umap-learn hdbscan); section skipped.")
+    if not _bertopic_installed():
         return
 
     def bertopic_fit(texts: list[str], X: np.ndarray) -> Any:
-        umap = UMAP(n_neighbors=15, n_components=5, min_dist=0.0, metric="cosine", random_state=42)
-        hdb = HDBSCAN(min_cluster_size=10, metric="euclidean", cluster_selection_method="eom", prediction_data=True)
-        return BERTopic(umap_model=umap, hdbscan_model=hdb).fit_transform(texts, X)
+        return _bertopic().fit_transform(texts, X)
 
     rows = []
     for name in ("banking77", "clinc150"):
