@@ -19,14 +19,12 @@ Needs the ``onnx`` package to read the graph (training only; the analyzer does n
 
 from __future__ import annotations
 
-import gzip
 import sys
 from pathlib import Path
 
 import numpy as np
 
 ROOT = Path(__file__).resolve().parents[1]
-SUBTLEX = ROOT / "analyzer" / "data" / "subtlex_nl_zipf.tsv.gz"
 
 
 def use_onnx_path() -> Path:
@@ -131,13 +129,9 @@ def vocabulary(train_conllu: Path, n_subtlex: int) -> list[str]:
         for line in train_conllu.read_text(encoding="utf-8").splitlines()
         if len(cols := line.split("\t")) == 10 and cols[0].isdigit()
     )
-    freq = []
-    with gzip.open(SUBTLEX, "rt", encoding="utf-8") as fh:
-        for line in fh:
-            if not line.startswith("#"):
-                word, zipf = line.rstrip("\n").split("\t")
-                freq.append((-float(zipf), word.lower()))
-    freq.sort()
+    from analyzer.nl_lexicon import zipf_table
+
+    freq = sorted((-zipf, word.lower()) for word, zipf in zipf_table().items())
     for _, word in freq[:n_subtlex]:
         words.setdefault(word)
     return [w for w in words if w.strip()]
