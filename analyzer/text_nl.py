@@ -134,20 +134,13 @@ def lemmatise(texts: Sequence[str]) -> list[list[str]]:
     return out
 
 
-def is_content_word(word: str, stops: frozenset[str] | None = None) -> bool:
-    """A word worth showing in a topic label: letters (hyphen allowed), not a stop word or filler."""
-    return _is_content(word) if stops is None else _content_shape(word, stops)
-
-
 @lru_cache(maxsize=262_144)
-def _is_content(word: str) -> bool:
-    return _content_shape(word, stop_words())
-
-
-def _content_shape(word: str, stops: frozenset[str]) -> bool:
+def is_content_word(word: str) -> bool:
+    """A word worth showing in a topic label: letters (hyphen allowed), not a stop word or filler
+    (memoised: notes repeat words)."""
     return (
         len(word) >= MIN_LENGTH
-        and word not in stops
+        and word not in stop_words()
         and any(c.isalpha() for c in word)
         and all(c.isalpha() or c == "-" for c in word)
     )
@@ -155,14 +148,14 @@ def _content_shape(word: str, stops: frozenset[str]) -> bool:
 
 def content_lemmas(texts: Sequence[str]) -> list[list[str]]:
     """Per text, its lemmas that may appear in a label (stop words, filler, numbers removed)."""
-    return [[w for w in words if _is_content(w)] for words in lemmatise(texts)]
+    return [[w for w in words if is_content_word(w)] for words in lemmatise(texts)]
 
 
 def terms(texts: Sequence[str], bigrams: bool = True) -> list[list[str]]:
     """Per text, its content lemmas and (optionally) bigrams of content lemmas that stood side by side."""
     out: list[list[str]] = []
     for words in lemmatise(texts):
-        keep = [_is_content(w) for w in words]
+        keep = [is_content_word(w) for w in words]
         row = [w for w, k in zip(words, keep) if k]
         if bigrams:
             row += [f"{a} {b}" for a, b, ka, kb in zip(words, words[1:], keep, keep[1:]) if ka and kb and a != b]
