@@ -12,6 +12,9 @@ faintly resemble (link.weak_candidates), but only when the timing of its calls s
 (an F test, :func:`_fit_topic`). Those letters are tried in the order of the topic's own content,
 so of two letters mailed on the same days (which timing cannot tell apart) the one the callers'
 words are closer to is kept. A topic whose calls do not follow any mailing stays unlinked.
+A letter rewritten during the period (its stored text is version 2 or later, ``valid_from``) gets
+one pressure column per version, so the old and the new text each have their own calls per
+letter sent: with one column the fit averages them and a rewrite's effect all but disappears.
 
 The observed calls of a day are then shared out in proportion to what each part explains: a
 call's weight for a letter is the letter's share of the fitted calls that day. Summed per letter
@@ -64,7 +67,8 @@ def attribute(
 
     ``calls``: call_id, timestamp, topic_id (its fine topic), subject (analyzer.notes.subject_text), text.
     ``paragraphs``: template_id, paragraph_no, text.
-    ``letters``: template_id, title, kenmerk. ``mailings``: template_id, sent_date, count.
+    ``letters``: template_id, title, kenmerk (version, valid_from: see _version_parts). ``mailings``:
+    template_id, sent_date, count.
     ``demand``: call_id, demand_type, avoidable (optional). ``spikes``: analyzer.spikes rows.
     """
     settings = settings or LinkSettings()
@@ -87,9 +91,13 @@ def attribute(
     np.add.at(counts, (day_of_call, call_rows), 1.0)
     factor = link.day_factors(pd.Series(counts.sum(axis=1), index=days)).to_numpy()
     sent = link.mailing_matrix(mailed, days)
+    since = _current_version_since(letters)
 
     profile, learned = _lag_profile(counts, sent, factor, days, combined, settings)
-    press = {t: link.pressure(sent[t].to_numpy(), profile) * factor for t in sent.columns}
+    press = {
+        t: [link.pressure(part, profile) * factor for part in _version_parts(sent[t].to_numpy(), days, since.get(t))]
+        for t in sent.columns
+    }  # per letter, one pressure column per text version (see _version_parts)
     base = link.baseline_design(days) * factor[:, None]
     open_days = factor > 0
 
@@ -104,12 +112,17 @@ def attribute(
     weak = link.weak_candidates(combined, candidates, settings, siblings, counts.sum(axis=0))
 
     def usable(names: list[str]) -> list[str]:
-        return [c for c in names if c in press and press[c].any()]
+        return [c for c in names if c in press and any(part.any() for part in press[c])]
 
-    def fit(r: int, cands: list[str]) -> tuple[np.ndarray, np.ndarray, set[int]]:
-        X = np.hstack([np.column_stack([press[c] for c in cands]), base])
-        coef, shown = _fit_topic(X[open_days], counts[open_days, r], len(cands), MIN_F)
-        return X, coef, shown
+    def fit(r: int, cands: list[str]) -> tuple[dict[str, np.ndarray], np.ndarray, set[str]]:
+        """Each candidate's fitted calls per day, the whole fit, and the candidates timing shows."""
+        columns = [(c, part) for c in cands for part in press[c]]
+        X = np.hstack([np.column_stack([part for _, part in columns]), base])
+        coef, shown = _fit_topic(X[open_days], counts[open_days, r], len(columns), MIN_F)
+        curves = {c: np.zeros(len(days)) for c in cands}
+        for k, (c, part) in enumerate(columns):
+            curves[c] += coef[k] * part
+        return curves, X @ coef, {columns[k][0] for k in shown}
 
     shares: dict[tuple[int, str], np.ndarray] = {}  # (topic row, template) -> share of each day's calls
     proven: set[tuple[int, str]] = set()  # pairs whose calls timing shows (see _fit_topic)
@@ -118,8 +131,8 @@ def attribute(
             continue
         cands = usable(candidates[r])
         if cands:
-            X, coef, shown = fit(r, cands)
-        if not cands or not (coef[: len(cands)] > 0).any():
+            curves, fitted, shown = fit(r, cands)
+        if not cands or not any(curve.any() for curve in curves.values()):
             # No candidate, or none whose mailings move the topic's calls: weaker evidence (the
             # theme's letters, faint content), kept only for letters whose calls timing shows.
             cands, kept = [], None
@@ -129,13 +142,12 @@ def attribute(
                     cands, kept = [*cands, c], trial
             if kept is None:
                 continue
-            X, coef, shown = kept
-        fitted = X @ coef
+            curves, fitted, shown = kept
         with np.errstate(invalid="ignore", divide="ignore"):
-            for j, c in enumerate(cands):
-                if coef[j] > 0:
-                    shares[(r, c)] = np.where(fitted > 0, coef[j] * press[c] / fitted, 0.0)
-                    if j in shown:
+            for c in cands:
+                if curves[c].any():
+                    shares[(r, c)] = np.where(fitted > 0, curves[c] / fitted, 0.0)
+                    if c in shown:
                         proven.add((r, c))
 
     pair_calls = {(r, c): float((counts[:, r] * share).sum()) for (r, c), share in shares.items()}  # attributed
@@ -152,6 +164,31 @@ def attribute(
 
 
 # --------------------------------------------------------------------------- steps
+
+
+def _current_version_since(letters: pd.DataFrame) -> dict[str, pd.Timestamp]:
+    """Per letter whose stored text is a later version (``version`` above 1), the date that text
+    took effect (``valid_from``); mailings before it were of an earlier text."""
+    if "valid_from" not in letters or "version" not in letters:
+        return {}
+    version = pd.to_numeric(letters["version"], errors="coerce")
+    since = pd.to_datetime(letters["valid_from"], errors="coerce")
+    later = (version > 1) & since.notna()
+    return dict(zip(letters.loc[later, "template_id"], since[later].dt.normalize()))
+
+
+def _version_parts(sent: np.ndarray, days: pd.DatetimeIndex, since: pd.Timestamp | None) -> list[np.ndarray]:
+    """A letter's daily mailings, split where a new version of its text took effect.
+
+    A rewritten letter is a different text and prompts a different number of calls per letter
+    sent (that is the point of rewriting it), so its mailings before and after the new version
+    get a coefficient each. One part when the letter has a single version in the period.
+    """
+    if since is None:
+        return [sent]
+    before = np.where(days < since, sent, 0.0)
+    after = sent - before
+    return [part for part in (before, after) if part.any()] or [sent]
 
 
 def _fit_topic(X: np.ndarray, y: np.ndarray, n_letters: int, min_f: float) -> tuple[np.ndarray, set[int]]:

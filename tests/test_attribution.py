@@ -13,7 +13,7 @@ import pandas as pd
 import pytest
 
 from analyzer import link
-from analyzer.attribution import _fit_topic, attribute
+from analyzer.attribution import _current_version_since, _fit_topic, _version_parts, attribute
 from analyzer.link import LinkSettings
 
 YEAR = pd.date_range("2026-01-01", "2026-12-31", freq="D")
@@ -253,3 +253,67 @@ def test_a_paraphrasing_topic_is_linked_through_its_theme_only_when_timing_shows
     assert linked.loc[6, "template_id"] == "aanslag" and linked.loc[6, "content_score"] < 0.05
     assert 7 not in linked.index
     assert 3 not in linked.index and 5 not in linked.index
+
+
+def _rewritten_year(seed: int) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame, dict[bool, float]]:
+    """A monthly letter rewritten on 1 June (calls per letter 0.03 before, 0.004 after) in a topic
+    with a steady background; returns calls, mailings, letters and the true calls per 1,000 letters
+    sent before and after the rewrite (calls split by their date, as the app's version table does)."""
+    rng = np.random.default_rng(seed)
+    since = pd.Timestamp("2026-06-01")
+    firsts = [d for d in YEAR if d.day == 2]
+    mailings = pd.DataFrame(
+        [("paspoort", d.date().isoformat(), 4_000) for d in firsts], columns=["template_id", "sent_date", "count"]
+    )
+    before = mailings.assign(count=np.where(pd.to_datetime(mailings["sent_date"]) < since, mailings["count"], 0))
+    after = mailings.assign(count=mailings["count"] - before["count"])
+    caused = rng.poisson(_series(rng, before, "paspoort", 0.03) + _series(rng, after, "paspoort", 0.004))
+    background = rng.poisson(np.full(len(YEAR), 4.0))
+    days = np.repeat(np.arange(len(YEAR)), caused + background)
+    subjects = ["paspoort verloopt wat moet ik meenemen", "paspoort afspraak maken", "id-kaart verloopt brief"]
+    calls = pd.DataFrame({
+        "call_id": [f"C{i:06d}" for i in range(len(days))],
+        "timestamp": YEAR[days] + pd.Timedelta(hours=10), "topic_id": 1,
+        "subject": [subjects[i % 3] for i in range(len(days))],
+    })  # fmt: skip
+    calls["text"] = calls["subject"]
+    letters = pd.DataFrame({"template_id": ["paspoort"], "title": ["Uw paspoort verloopt"], "kenmerk": [None],
+                            "version": ["2"], "valid_from": [since.date()]})  # fmt: skip
+    sent_before = before["count"].sum()
+    truth = {
+        True: 1000 * caused[YEAR < since].sum() / sent_before,
+        False: 1000 * caused[YEAR >= since].sum() / (mailings["count"].sum() - sent_before),
+    }
+    return calls, mailings, letters, truth
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_a_rewritten_letter_gets_a_call_rate_per_version(seed: int) -> None:
+    calls, mailings, letters, truth = _rewritten_year(seed)
+    text = "Uw paspoort verloopt. Maak een afspraak en neem uw oude paspoort mee."
+    paragraphs = pd.DataFrame({"template_id": ["paspoort"], "paragraph_no": [1], "text": [text]})
+    out = attribute(calls, paragraphs, letters, mailings)
+    weights = out.call_letters.merge(calls[["call_id", "timestamp"]], on="call_id")
+    early = pd.to_datetime(weights["timestamp"]) < pd.Timestamp("2026-06-01")
+    sent = pd.to_datetime(mailings["sent_date"]) < pd.Timestamp("2026-06-01")
+    rate = {
+        True: 1000 * weights.loc[early, "weight"].sum() / mailings.loc[sent, "count"].sum(),
+        False: 1000 * weights.loc[~early, "weight"].sum() / mailings.loc[~sent, "count"].sum(),
+    }
+    # one coefficient for both versions would average them: the old text's rate too low, the new
+    # one's far too high, and the rewrite's effect (truth: about 7x fewer calls) shrunk to ~1.5x
+    assert rate[False] <= 2.0 * truth[False], (rate, truth)
+    assert rate[True] / rate[False] >= 0.5 * truth[True] / truth[False], (rate, truth)
+
+
+def test_version_parts_split_the_mailings_where_the_new_text_took_effect() -> None:
+    days = pd.date_range("2026-01-01", periods=10, freq="D")
+    sent = np.array([0, 5, 0, 0, 7, 0, 3, 0, 0, 0], dtype=float)
+    before, after = _version_parts(sent, days, pd.Timestamp("2026-01-05"))
+    assert before.tolist() == [0, 5, 0, 0, 0, 0, 0, 0, 0, 0]
+    assert after.tolist() == [0, 0, 0, 0, 7, 0, 3, 0, 0, 0]
+    assert len(_version_parts(sent, days, None)) == 1
+    assert len(_version_parts(sent, days, pd.Timestamp("2025-06-01"))) == 1  # all mailings of the new text
+    frame = pd.DataFrame({"template_id": ["a", "b", "c"], "version": ["1", "2", "v3"],
+                          "valid_from": ["2026-01-01", "2026-06-01", "2026-06-01"]})  # fmt: skip
+    assert _current_version_since(frame) == {"b": pd.Timestamp("2026-06-01")}
