@@ -76,7 +76,8 @@ def attribute(
     topic_ids, call_rows = np.unique(calls["topic_id"].to_numpy(dtype=np.int64), return_inverse=True)
     row_of = {int(t): i for i, t in enumerate(topic_ids)}
     docs = link.topic_documents(calls["subject"], call_rows, len(topic_ids))
-    content, _ = link.content_scores(docs, paragraphs)
+    matcher = link.ContentMatcher(docs, paragraphs)
+    content, _ = matcher.content_scores()
     mentions = link.mention_scores(calls["subject"], call_rows, len(topic_ids), link.mention_words(letters))
     mentions = mentions.reindex(columns=content.columns, fill_value=0.0)
     combined = content.add(settings.mention_weight * mentions)
@@ -155,7 +156,7 @@ def attribute(
     links = _links(calls, counts, pair_calls, topic_ids, content, mentions, combined, call_letters)
     links["avoidable_calls"] = _avoidable_per_link(links, call_letters, demand, topic_ids)
     call_letters = call_letters.drop(columns="topic_row")
-    links = _paragraphs(links, docs, row_of, paragraphs)
+    links = _paragraphs(links, matcher, row_of)
     per_letter = _letters(
         links, call_letters, mailed, letters, demand, cost_per_call_eur, counts, shares, pair_calls, proven
     )
@@ -306,13 +307,11 @@ def _avoidable_per_link(
     return sums.reindex(keys, fill_value=0.0).to_numpy(dtype=float)
 
 
-def _paragraphs(links: pd.DataFrame, docs: list[str], row_of: dict[int, int], paragraphs: pd.DataFrame) -> pd.DataFrame:
-    """The paragraph of its letter that each linked topic asks about (link.paragraph_focus)."""
+def _paragraphs(links: pd.DataFrame, matcher: link.ContentMatcher, row_of: dict[int, int]) -> pd.DataFrame:
+    """The paragraph of its letter that each linked topic asks about (link.ContentMatcher.paragraph_focus)."""
     links = links.copy()
     for template, own in links.groupby("template_id"):
-        numbers, scores = link.paragraph_focus(
-            [docs[row_of[int(t)]] for t in own["topic_id"]], paragraphs[paragraphs["template_id"] == template]
-        )
+        numbers, scores = matcher.paragraph_focus(str(template), [row_of[int(t)] for t in own["topic_id"]])
         links.loc[own.index, "paragraph_no"] = numbers
         links.loc[own.index, "paragraph_score"] = scores
     return links

@@ -59,51 +59,104 @@ def topic_documents(subjects: Sequence[str], topic_rows: np.ndarray, n_topics: i
     return docs.reindex(range(n_topics), fill_value="").tolist()
 
 
-def content_scores(topic_docs: Sequence[str], paragraphs: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Per (topic row, letter): the cosine of the topic's notes with the letter's best paragraph,
-    and that paragraph's number (two DataFrames, topics x templates).
+class ContentMatcher:
+    """Topic texts and letter paragraphs compared by character n-grams, each text counted once.
 
-    Lexical: TF-IDF over character 3-5-grams inside words (sublinear tf), fitted on the paragraphs
-    and topic texts together, both reduced to their subject words (analyzer.notes). Callers repeat
-    the letter's own terms (``WOZ-waarde``, ``objectkenmerken``, ``automatische incasso``), also
-    misspelt or inflected, which character n-grams match. Chosen by measurement on the demo corpus
-    (benchmarks/README.md, "Letter links"): the right letter is among a topic's candidates for 75%
-    of letter-caused calls against 56% with USE embedding cosine, with fewer background topics
-    getting a candidate.
+    TF-IDF over character 3-5-grams inside words with sublinear tf (:func:`_char_tfidf`); the
+    n-grams of every paragraph and topic text are counted once, and the TF-IDF weights that
+    :meth:`content_scores` and :meth:`paragraph_focus` fit on different sets of texts are
+    computed from those counts (the same figures as a TfidfVectorizer fitted on that set: a test
+    checks it). Counting characters in Python is the slow part: the topic texts join up to 400
+    notes each, and re-counting them for every letter took most of the linking time.
     """
-    table = paragraph_table(paragraphs)
-    texts = _subject_texts(table)
-    vectorizer = _char_tfidf().fit(texts + list(topic_docs))
-    sims = (vectorizer.transform(list(topic_docs)) @ vectorizer.transform(texts).T).toarray()
-    templates = sorted(table["template_id"].unique())
-    scores = np.zeros((len(topic_docs), len(templates)))
-    best = np.zeros((len(topic_docs), len(templates)), dtype=np.int64)
-    numbers = table["paragraph_no"].to_numpy()
-    for j, template in enumerate(templates):
-        cols = np.flatnonzero(table["template_id"].to_numpy() == template)
-        pick = sims[:, cols].argmax(axis=1)
-        scores[:, j] = sims[np.arange(len(sims)), cols[pick]]
-        best[:, j] = numbers[cols[pick]]
-    return pd.DataFrame(scores, columns=templates), pd.DataFrame(best, columns=templates)
+
+    def __init__(self, topic_docs: Sequence[str], paragraphs: pd.DataFrame) -> None:
+        from sklearn.feature_extraction.text import CountVectorizer
+
+        self.table = paragraph_table(paragraphs)
+        texts = _subject_texts(self.table)
+        self.n_topics = len(topic_docs)
+        counter = CountVectorizer(analyzer="char_wb", ngram_range=(3, 5), dtype=np.float64)
+        counts = counter.fit_transform(texts + list(topic_docs)) if texts or len(topic_docs) else None
+        self._paragraphs = counts[: len(texts)] if counts is not None else None
+        self._topics = counts[len(texts) :] if counts is not None else None
+
+    def content_scores(self) -> tuple[pd.DataFrame, pd.DataFrame]:
+        """Per (topic row, letter): the cosine of the topic's notes with the letter's best paragraph,
+        and that paragraph's number (two DataFrames, topics x templates).
+
+        Lexical: the TF-IDF weights are fitted on the paragraphs and topic texts together, both
+        reduced to their subject words (analyzer.notes). Callers repeat the letter's own terms
+        (``WOZ-waarde``, ``objectkenmerken``, ``automatische incasso``), also misspelt or inflected,
+        which character n-grams match. Chosen by measurement on the demo corpus (benchmarks/README.md,
+        "Letter links"): the right letter is among a topic's candidates for 75% of letter-caused
+        calls against 56% with USE embedding cosine, with fewer background topics getting a candidate.
+        """
+        templates = sorted(self.table["template_id"].unique())
+        scores = np.zeros((self.n_topics, len(templates)))
+        best = np.zeros((self.n_topics, len(templates)), dtype=np.int64)
+        if self._paragraphs is None or not len(templates):
+            return pd.DataFrame(scores, columns=templates), pd.DataFrame(best, columns=templates)
+        both = _weighted(_stack(self._paragraphs, self._topics), _stack(self._paragraphs, self._topics))
+        n = self._paragraphs.shape[0]
+        sims = (both[n:] @ both[:n].T).toarray()
+        numbers = self.table["paragraph_no"].to_numpy()
+        for j, template in enumerate(templates):
+            cols = np.flatnonzero(self.table["template_id"].to_numpy() == template)
+            pick = sims[:, cols].argmax(axis=1)
+            scores[:, j] = sims[np.arange(len(sims)), cols[pick]]
+            best[:, j] = numbers[cols[pick]]
+        return pd.DataFrame(scores, columns=templates), pd.DataFrame(best, columns=templates)
+
+    def paragraph_focus(self, template: str | None, topic_rows: Sequence[int]) -> tuple[np.ndarray, np.ndarray]:
+        """For one letter (None: every paragraph given): per topic row, the paragraph it is about
+        (number) and the cosine.
+
+        Unlike :meth:`content_scores`, the TF-IDF weights come from this letter's paragraphs only, so
+        the words every paragraph shares (the letter's subject: ``aanslag``, ``WOZ``) count little and
+        the words that set a paragraph apart (``termijnen``, ``incasso``) decide. On the demo corpus
+        this finds the paragraph the generator made unclear for 8 of 12 letters, against 6 of 12 with
+        the weights of :meth:`content_scores` (which favour the introduction, which names the subject).
+        """
+        rows = np.asarray(topic_rows, dtype=np.int64)
+        own = np.arange(len(self.table)) if template is None else np.flatnonzero(self.table["template_id"] == template)
+        if not len(own) or not len(rows) or self._paragraphs is None:
+            return np.zeros(len(rows), dtype=np.int64), np.zeros(len(rows))
+        paragraphs = self._paragraphs[own]
+        sims = (_weighted(paragraphs, self._topics[rows]) @ _weighted(paragraphs, paragraphs).T).toarray()
+        pick = sims.argmax(axis=1)
+        return self.table["paragraph_no"].to_numpy()[own][pick], sims[np.arange(len(sims)), pick]
+
+
+def _stack(a: Any, b: Any) -> Any:
+    from scipy.sparse import vstack
+
+    return vstack([a, b]).tocsr()
+
+
+def _weighted(fitted_on: Any, counts: Any) -> Any:
+    """``counts`` as a TfidfVectorizer(sublinear_tf=True) fitted on the texts ``fitted_on`` would give
+    them: only the n-grams those texts contain, tf = 1 + log(count), smooth idf, rows L2-normalised."""
+    from sklearn.preprocessing import normalize
+
+    fitted_on = fitted_on.tocsr()
+    present = np.bincount(fitted_on.indices, minlength=fitted_on.shape[1])  # document frequency
+    vocabulary = np.flatnonzero(present)
+    idf = np.log((1.0 + fitted_on.shape[0]) / (1.0 + present[vocabulary])) + 1.0
+    out = counts.tocsr()[:, vocabulary].astype(np.float64)
+    out.data = np.log(out.data) + 1.0
+    out = out.multiply(idf[None, :]).tocsr()
+    return normalize(out, norm="l2", copy=False)
+
+
+def content_scores(topic_docs: Sequence[str], paragraphs: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """:meth:`ContentMatcher.content_scores` of these topic texts and paragraphs."""
+    return ContentMatcher(topic_docs, paragraphs).content_scores()
 
 
 def paragraph_focus(topic_docs: Sequence[str], paragraphs: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
-    """For one letter: per topic text, the paragraph it is about (number) and the cosine.
-
-    Unlike :func:`content_scores`, the TF-IDF weights come from this letter's paragraphs only, so
-    the words every paragraph shares (the letter's subject: ``aanslag``, ``WOZ``) count little and
-    the words that set a paragraph apart (``termijnen``, ``incasso``) decide. On the demo corpus
-    this finds the paragraph the generator made unclear for 8 of 12 letters, against 6 of 12 with
-    the weights of :func:`content_scores` (which favour the introduction, which names the subject).
-    """
-    table = paragraph_table(paragraphs)
-    if table.empty or not len(topic_docs):
-        return np.zeros(len(topic_docs), dtype=np.int64), np.zeros(len(topic_docs))
-    texts = _subject_texts(table)
-    vectorizer = _char_tfidf().fit(texts)
-    sims = (vectorizer.transform(list(topic_docs)) @ vectorizer.transform(texts).T).toarray()
-    pick = sims.argmax(axis=1)
-    return table["paragraph_no"].to_numpy()[pick], sims[np.arange(len(sims)), pick]
+    """:meth:`ContentMatcher.paragraph_focus` of these topic texts over one letter's paragraphs."""
+    return ContentMatcher(topic_docs, paragraphs).paragraph_focus(None, range(len(topic_docs)))
 
 
 def _subject_texts(paragraphs: pd.DataFrame) -> list[str]:
@@ -111,7 +164,8 @@ def _subject_texts(paragraphs: pd.DataFrame) -> list[str]:
 
 
 def _char_tfidf() -> Any:
-    """TF-IDF over character 3-5-grams inside words, sublinear tf: how letters and notes are compared."""
+    """TF-IDF over character 3-5-grams inside words, sublinear tf: how letters and notes are compared
+    (what :class:`ContentMatcher` computes from counts; kept as the reference its test compares with)."""
     from sklearn.feature_extraction.text import TfidfVectorizer
 
     return TfidfVectorizer(analyzer="char_wb", ngram_range=(3, 5), sublinear_tf=True)

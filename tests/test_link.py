@@ -1,0 +1,79 @@
+"""analyzer.link: the content matcher gives what TfidfVectorizer fitted on the same texts gives."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from analyzer import link
+
+PARAGRAPHS = pd.DataFrame(
+    [
+        ("woz", 1, "Geachte heer of mevrouw,"),  # too short: not a linkable paragraph
+        ("woz", 2, "Wij hebben de WOZ-waarde van uw woning vastgesteld op de waardepeildatum 1 januari."),
+        ("woz", 3, "De waarde is bepaald met een modelmatige waardebepaling en vergelijkbare verkochte woningen."),
+        ("woz", 4, "Bent u het niet eens met de waarde? Dan kunt u binnen zes weken bezwaar maken."),
+        ("aanslag", 1, "U betaalt de aanslag in tien termijnen met automatische incasso van uw rekening."),
+        ("aanslag", 2, "Op de aanslag staan de onroerendezaakbelasting, de rioolheffing en de afvalstoffenheffing."),
+        ("stempas", 1, "Met deze stempas kunt u stemmen. Neem ook een geldig identiteitsbewijs mee naar het stembureau."),
+    ],
+    columns=["template_id", "paragraph_no", "text"],
+)
+TOPIC_DOCS = [
+    "woz waarde te hoog buurman lager waardepeildatum snapt niet",
+    "taxatie modelmatige waardebepaling vergelijkingswoningen",
+    "bezwaar maken woz termijn zes weken",
+    "automatische incasso termijnen aanslag afgeschreven",
+    "stempas kwijt identiteitsbewijs stembureau",
+    "container kapot ophalen",
+    "",
+]
+
+
+def _reference_content(docs: list[str], paragraphs: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
+    table = link.paragraph_table(paragraphs)
+    texts = link._subject_texts(table)
+    vectorizer = link._char_tfidf().fit(texts + docs)
+    sims = (vectorizer.transform(docs) @ vectorizer.transform(texts).T).toarray()
+    templates = sorted(table["template_id"].unique())
+    scores = np.column_stack([sims[:, (table["template_id"] == t).to_numpy()].max(axis=1) for t in templates])
+    best = np.column_stack(
+        [table["paragraph_no"].to_numpy()[(table["template_id"] == t).to_numpy()][
+            sims[:, (table["template_id"] == t).to_numpy()].argmax(axis=1)] for t in templates]
+    )  # fmt: skip
+    return scores, best
+
+
+def _reference_focus(docs: list[str], paragraphs: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
+    table = link.paragraph_table(paragraphs)
+    texts = link._subject_texts(table)
+    vectorizer = link._char_tfidf().fit(texts)
+    sims = (vectorizer.transform(docs) @ vectorizer.transform(texts).T).toarray()
+    return table["paragraph_no"].to_numpy()[sims.argmax(axis=1)], sims.max(axis=1)
+
+
+def test_content_scores_equal_a_tfidf_vectorizer_fitted_on_paragraphs_and_topics() -> None:
+    scores, best = link.ContentMatcher(TOPIC_DOCS, PARAGRAPHS).content_scores()
+    ref_scores, ref_best = _reference_content(TOPIC_DOCS, PARAGRAPHS)
+    assert list(scores.columns) == ["aanslag", "stempas", "woz"]
+    np.testing.assert_allclose(scores.to_numpy(), ref_scores, rtol=1e-12, atol=1e-12)
+    assert (best.to_numpy() == ref_best).all()
+    assert scores.loc[4, "stempas"] > scores.loc[4, "woz"] > 0  # the polling-card topic: its letter
+    assert scores.loc[6].eq(0).all()  # an empty topic text matches nothing
+
+
+@pytest.mark.parametrize("template", ["woz", "aanslag"])
+def test_paragraph_focus_equals_a_tfidf_vectorizer_fitted_on_the_letter_alone(template: str) -> None:
+    rows = [0, 1, 2, 3, 5]
+    matcher = link.ContentMatcher(TOPIC_DOCS, PARAGRAPHS)
+    numbers, sims = matcher.paragraph_focus(template, rows)
+    own = PARAGRAPHS[PARAGRAPHS["template_id"] == template]
+    ref_numbers, ref_sims = _reference_focus([TOPIC_DOCS[r] for r in rows], own)
+    assert numbers.tolist() == ref_numbers.tolist()
+    np.testing.assert_allclose(sims, ref_sims, rtol=1e-12, atol=1e-12)
+    if template == "woz":  # value, valuation method, objection: one paragraph each
+        assert numbers[:3].tolist() == [2, 3, 4]
+    # the one-letter wrapper gives the same
+    wrapped, _ = link.paragraph_focus([TOPIC_DOCS[r] for r in rows], own)
+    assert wrapped.tolist() == numbers.tolist()
