@@ -16,7 +16,7 @@ PARAGRAPHS = pd.DataFrame(
         ("woz", 4, "Bent u het niet eens met de waarde? Dan kunt u binnen zes weken bezwaar maken."),
         ("aanslag", 1, "U betaalt de aanslag in tien termijnen met automatische incasso van uw rekening."),
         ("aanslag", 2, "Op de aanslag staan de onroerendezaakbelasting, de rioolheffing en de afvalstoffenheffing."),
-        ("stempas", 1, "Met deze stempas kunt u stemmen. Neem ook een geldig identiteitsbewijs mee naar het stembureau."),
+        ("stempas", 1, "Met deze stempas kunt u stemmen. Neem een geldig identiteitsbewijs mee naar het stembureau."),
     ],
     columns=["template_id", "paragraph_no", "text"],
 )
@@ -47,10 +47,21 @@ def _reference_content(docs: list[str], paragraphs: pd.DataFrame) -> tuple[np.nd
 
 def _reference_focus(docs: list[str], paragraphs: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
     table = link.paragraph_table(paragraphs)
-    texts = link._subject_texts(table)
-    vectorizer = link._char_tfidf().fit(texts)
-    sims = (vectorizer.transform(docs) @ vectorizer.transform(texts).T).toarray()
-    return table["paragraph_no"].to_numpy()[sims.argmax(axis=1)], sims.max(axis=1)
+    sentences, rows = link._sentence_texts(table)
+    vectorizer = link._char_tfidf().fit(sentences)
+    sims = (vectorizer.transform(docs) @ vectorizer.transform(sentences).T).toarray()
+    return table["paragraph_no"].to_numpy()[rows][sims.argmax(axis=1)], sims.max(axis=1)
+
+
+def test_sentences_keep_abbreviations_inside_and_drop_short_ones() -> None:
+    table = link.paragraph_table(pd.DataFrame({
+        "template_id": ["a", "a"], "paragraph_no": [1, 2],
+        "text": ["U betaalt o.a. de rioolheffing en de afvalstoffenheffing. Dank u wel.",
+                 "Bezwaar maken kan binnen zes weken. Stuur uw bezwaarschrift naar de heffingsambtenaar."],
+    }))  # fmt: skip
+    sentences, rows = link._sentence_texts(table)
+    assert rows.tolist() == [0, 1, 1]  # "Dank u wel." has too few subject words
+    assert "rioolheffing" in sentences[0] and "afvalstoffenheffing" in sentences[0]
 
 
 def test_content_scores_equal_a_tfidf_vectorizer_fitted_on_paragraphs_and_topics() -> None:
@@ -64,7 +75,7 @@ def test_content_scores_equal_a_tfidf_vectorizer_fitted_on_paragraphs_and_topics
 
 
 @pytest.mark.parametrize("template", ["woz", "aanslag"])
-def test_paragraph_focus_equals_a_tfidf_vectorizer_fitted_on_the_letter_alone(template: str) -> None:
+def test_paragraph_focus_equals_a_tfidf_vectorizer_fitted_on_the_letter_sentences(template: str) -> None:
     rows = [0, 1, 2, 3, 5]
     matcher = link.ContentMatcher(TOPIC_DOCS, PARAGRAPHS)
     numbers, sims = matcher.paragraph_focus(template, rows)
