@@ -168,11 +168,12 @@ def attribute(
 
 
 def _current_version_since(letters: pd.DataFrame) -> dict[str, pd.Timestamp]:
-    """Per letter whose stored text is a later version (``version`` above 1), the date that text
-    took effect (``valid_from``); mailings before it were of an earlier text."""
+    """Per letter whose stored text is a later version (the first number in ``version`` above 1:
+    ``2``, ``v2``, ``2.1``), the date that text took effect (``valid_from``); mailings before it
+    were of an earlier text."""
     if "valid_from" not in letters or "version" not in letters:
         return {}
-    version = pd.to_numeric(letters["version"], errors="coerce")
+    version = pd.to_numeric(letters["version"].astype("string").str.extract(r"(\d+)")[0], errors="coerce")
     since = pd.to_datetime(letters["valid_from"], errors="coerce")
     later = (version > 1) & since.notna()
     return dict(zip(letters.loc[later, "template_id"], since[later].dt.normalize()))

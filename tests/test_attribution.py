@@ -314,6 +314,8 @@ def test_version_parts_split_the_mailings_where_the_new_text_took_effect() -> No
     assert after.tolist() == [0, 0, 0, 0, 7, 0, 3, 0, 0, 0]
     assert len(_version_parts(sent, days, None)) == 1
     assert len(_version_parts(sent, days, pd.Timestamp("2025-06-01"))) == 1  # all mailings of the new text
-    frame = pd.DataFrame({"template_id": ["a", "b", "c"], "version": ["1", "2", "v3"],
-                          "valid_from": ["2026-01-01", "2026-06-01", "2026-06-01"]})  # fmt: skip
-    assert _current_version_since(frame) == {"b": pd.Timestamp("2026-06-01")}
+    frame = pd.DataFrame({
+        "template_id": ["a", "b", "c", "d", "e"], "version": ["1", "2", "v3", "1.1", None],
+        "valid_from": ["2026-01-01", "2026-06-01", "2026-07-01", "2026-06-01", "2026-06-01"],
+    })  # fmt: skip
+    assert _current_version_since(frame) == {"b": pd.Timestamp("2026-06-01"), "c": pd.Timestamp("2026-07-01")}
