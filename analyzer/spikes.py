@@ -79,11 +79,10 @@ class SpikeDetector:
         for weekday in range(7):
             mask = index.day_of_week == weekday
             same = history[mask]
-            prior = same.shift(1).rolling(self.weeks, min_periods=self.min_history).apply(self._trimmed_mean, raw=True)
+            after = same.to_numpy()
+            values = self._prior_means(after)
             # The first weeks have no history: they are compared with the weeks after them instead, so
             # a mailing early in the data can still show as a spike.
-            values = prior.to_numpy(copy=True)
-            after = same.to_numpy()
             for i in range(min(self.min_history, len(values))):
                 following = after[i + 1 : i + 1 + self.weeks]
                 if np.isnan(values[i]) and (~np.isnan(following)).sum() >= self.min_history:
@@ -91,6 +90,20 @@ class SpikeDetector:
             out[mask] = values
         out[holiday] = np.nan  # the line is closed: no baseline, so calls that come anyway (e-mail) are no spike
         return out
+
+    def _prior_means(self, series: np.ndarray) -> np.ndarray:
+        """Per position, :meth:`_trimmed_mean` of the up to ``weeks`` values before it (NaN when fewer
+        than ``min_history`` of them are known), for all positions at once. The kept values are added
+        left to right like ``ndarray.mean`` does for so few, so the result is the same to the bit."""
+        n = len(series)
+        padded = np.concatenate([np.full(self.weeks, np.nan), series.astype(np.float64)])
+        windows = np.sort(np.lib.stride_tricks.sliding_window_view(padded, self.weeks)[:n], axis=1)  # NaN last
+        known = (~np.isnan(windows)).sum(axis=1)
+        keep = np.maximum(1, np.ceil(known * (1 - self.trim)).astype(np.int64))
+        total = np.zeros(n)
+        for j in range(self.weeks):
+            total += np.where(j < keep, np.nan_to_num(windows[:, j]), 0.0)
+        return np.where(known >= self.min_history, total / keep, np.nan)
 
     def _trimmed_mean(self, values: np.ndarray) -> float:
         values = np.sort(values[~np.isnan(values)])
