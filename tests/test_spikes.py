@@ -223,3 +223,18 @@ def test_a_surge_in_the_first_weeks_is_compared_with_the_weeks_after() -> None:
     assert len(found) == 1
     assert pd.Timestamp("2026-01-13") <= found.loc[0, "start"] <= pd.Timestamp("2026-01-14")
     assert found.loc[0, "end"] <= pd.Timestamp("2026-01-16")
+
+
+def test_prior_means_equal_a_rolling_trimmed_mean_to_the_bit() -> None:
+    detector = SpikeDetector()
+    rng = np.random.default_rng(5)
+    series = rng.poisson(20, 60).astype(float)
+    series[[0, 7, 8, 30]] = np.nan  # holidays: no history
+    reference = (
+        pd.Series(series).shift(1)
+        .rolling(detector.weeks, min_periods=detector.min_history)
+        .apply(detector._trimmed_mean, raw=True)
+        .to_numpy()
+    )  # fmt: skip
+    assert np.array_equal(detector._prior_means(series), reference, equal_nan=True)
+    assert np.isnan(detector._prior_means(series)[:3]).all()  # fewer than min_history known values before
