@@ -117,21 +117,32 @@ def _singular(word: str, lemma: str) -> str:
 
 
 @lru_cache(maxsize=262_144)
-def _lemma(word: str, looked_up: str) -> str:
-    """The written lemma of a lower-cased word given the lookup table's lemma (memoised: notes repeat words)."""
+def _lemma(word: str) -> str:
+    """The written lemma of a lower-cased word: the lookup table's lemma (what spaCy's lookup
+    lemmatizer gives: the table's entry, else the word), made plain and singular (memoised: notes
+    repeat words)."""
+    looked_up = _lemma_table().get(word, word)
     return _singular(word, plain_lemma(word, looked_up or word))
+
+
+@lru_cache(maxsize=1)
+def _lemma_table() -> Any:
+    return _pipeline().get_pipe("lemmatizer").lookups.get_table("lemma_lookup")
 
 
 def lemmatise(texts: Sequence[str]) -> list[list[str]]:
     """Lower-case lemmas of the word tokens of each text (no filtering; punctuation dropped).
 
     The one place that turns Dutch text into lemmas (see the module docstring for why lookups, not POS).
+    Each distinct text is tokenised once (notes repeat), and a word's lemma is looked up once.
     """
-    out: list[list[str]] = []
-    cleaned = (strip_placeholders(t or "").lower() for t in texts)
-    for doc in _pipeline().pipe(cleaned, batch_size=256):
-        out.append([_lemma(tok.text, tok.lemma_) for tok in doc if not (tok.is_punct or tok.is_space)])
-    return out
+    cleaned = [strip_placeholders(t or "").lower() for t in texts]
+    distinct = list(dict.fromkeys(cleaned))
+    lemmas = {
+        text: [_lemma(tok.text) for tok in doc if not (tok.is_punct or tok.is_space)]
+        for text, doc in zip(distinct, _pipeline().tokenizer.pipe(distinct, batch_size=256))
+    }
+    return [list(lemmas[text]) for text in cleaned]
 
 
 @lru_cache(maxsize=262_144)
