@@ -122,8 +122,15 @@ class CharNgramView(BaseEstimator):
         return self._join(embeddings, counts)
 
     def transform(self, texts: Sequence[str], embeddings: np.ndarray) -> np.ndarray:
+        """The representation of each row; a text that repeats (notes do) is counted and projected
+        once, which gives the same rows: each row's view depends on its own text only."""
         check_is_fitted(self, "tfidf_")
-        return self._join(embeddings, None if self.tfidf_ is None else self.tfidf_.transform(texts))
+        if self.tfidf_ is None or self.svd_ is None:
+            return embeddings
+        first: dict[str, int] = {}
+        codes = np.fromiter((first.setdefault(t, len(first)) for t in texts), dtype=np.int64, count=len(texts))
+        view = normalise_rows(self.svd_.transform(self.tfidf_.transform(list(first))))[codes]
+        return normalise_rows(np.hstack([embeddings, self.weight * view]))
 
     def _fit_counts(self, texts: Sequence[str]) -> sparse.csr_matrix | None:
         from sklearn.decomposition import TruncatedSVD
