@@ -88,9 +88,10 @@ def knn_graph(X: np.ndarray, n_neighbors: int = 15, chunk: int = 2048) -> sparse
     for start in range(0, n, chunk):
         block = X[start : start + chunk] @ X.T
         block[np.arange(len(block)), np.arange(start, start + len(block))] = -np.inf
-        idx = np.argpartition(-block, k - 1, axis=1)[:, :k]
+        np.negative(block, out=block)  # in place: a second block-sized array costs more than the sort
+        idx = np.argpartition(block, k - 1, axis=1)[:, :k]
         cols[start : start + chunk] = idx
-        sims[start : start + chunk] = np.take_along_axis(block, idx, axis=1)
+        sims[start : start + chunk] = -np.take_along_axis(block, idx, axis=1)
     weights = np.clip(sims.ravel(), 1e-3, None)
     graph = sparse.csr_matrix((weights, (np.repeat(np.arange(n), k), cols.ravel())), shape=(n, n))
     return graph.maximum(graph.T).tocsr()
