@@ -256,16 +256,22 @@ def _call_weights(
 ) -> pd.DataFrame:
     """Each call's weight for each letter (its share of the call's day in its topic), with the
     call's topic row; a call has one topic, so (call, letter) pairs are unique."""
-    frames = []
+    order = np.argsort(call_rows, kind="stable")  # each topic's calls, in their original order
+    bounds = np.searchsorted(call_rows[order], np.arange(call_rows.max(initial=-1) + 2))
+    call_ids = calls["call_id"].to_numpy()
+    ids, templates, weights, rows = [], [], [], []
     for (r, template), share in shares.items():
-        mask = call_rows == r
-        weight = share[day_of_call[mask]]
+        members = order[bounds[r] : bounds[r + 1]]
+        weight = share[day_of_call[members]]
         keep = weight >= 0.01
-        frames.append(pd.DataFrame({"call_id": calls["call_id"].to_numpy()[mask][keep], "template_id": template,
-                                    "weight": np.minimum(weight[keep], 1.0), "topic_row": r}))  # fmt: skip
-    if not frames:
+        ids.append(call_ids[members][keep])
+        templates.append(np.full(int(keep.sum()), template, dtype=object))
+        weights.append(np.minimum(weight[keep], 1.0))
+        rows.append(np.full(int(keep.sum()), r, dtype=np.int64))
+    if not ids:
         return pd.DataFrame(columns=["call_id", "template_id", "weight", "topic_row"])
-    return pd.concat(frames, ignore_index=True)
+    return pd.DataFrame({"call_id": np.concatenate(ids), "template_id": np.concatenate(templates),
+                         "weight": np.concatenate(weights), "topic_row": np.concatenate(rows)})  # fmt: skip
 
 
 def _links(

@@ -224,15 +224,17 @@ def mention_words(letters: pd.DataFrame) -> dict[str, list[str]]:
 def mention_scores(
     subjects: Sequence[str], topic_rows: np.ndarray, n_topics: int, words: dict[str, list[str]]
 ) -> pd.DataFrame:
-    """Share of each topic's notes that mention each letter (topics x templates)."""
-    series = pd.Series(list(subjects), dtype="string")
+    """Share of each topic's notes that mention each letter (topics x templates). Each distinct
+    subject is searched once (notes repeat)."""
+    codes, distinct = pd.factorize(pd.Series(list(subjects), dtype="string"), use_na_sentinel=False)
+    series = pd.Series(distinct, dtype="string")
     out = {}
     for template, ws in words.items():
         if not ws:
             out[template] = np.zeros(n_topics)
             continue
         pattern = r"\b(?:" + "|".join(re.escape(w) for w in ws) + r")"
-        hit = series.str.contains(pattern, regex=True).fillna(False).to_numpy(dtype=float)
+        hit = series.str.contains(pattern, regex=True).fillna(False).to_numpy(dtype=float)[codes]
         sums = np.bincount(topic_rows, weights=hit, minlength=n_topics)
         out[template] = sums / np.maximum(np.bincount(topic_rows, minlength=n_topics), 1)
     return pd.DataFrame(out)
