@@ -39,7 +39,7 @@ def daily_counts(calls: pd.DataFrame, by: str = "topic_id") -> pd.DataFrame:
     if calls.empty:
         return pd.DataFrame(dtype="int64")
     days = pd.to_datetime(calls["timestamp"]).dt.normalize()
-    table = pd.crosstab(days, calls[by])
+    table = _count_table(days, calls[by])
     full = pd.date_range(days.min(), days.max(), freq="D")
     return table.reindex(full, fill_value=0).rename_axis(index="date", columns=by)
 
@@ -187,13 +187,19 @@ def has_time_of_day(timestamps: pd.Series) -> bool:
     return len(stamps) > 0 and float((stamps != stamps.dt.normalize()).mean()) >= MIN_TIMED_SHARE
 
 
+def _count_table(rows: pd.Series, columns: pd.Series) -> pd.DataFrame:
+    """How often each (row, column) value pair occurs: ``pd.crosstab(rows, columns)``, counted with
+    a grouped size (crosstab counts each cell in Python: a second per 100,000 calls)."""
+    return pd.Series(1, index=rows.index).groupby([rows, columns]).size().unstack(fill_value=0)
+
+
 def hourly_counts(calls: pd.DataFrame, by: str = "topic_id") -> pd.DataFrame:
     """Calls per hour (rows: every hour of every day from the first to the last call's day) and
     ``by`` value (columns); empty when the timestamps are dates only (:func:`has_time_of_day`)."""
     if calls.empty or not has_time_of_day(calls["timestamp"]):
         return pd.DataFrame(dtype="int64")
     hours = pd.to_datetime(calls["timestamp"]).dt.floor("h")
-    table = pd.crosstab(hours, calls[by])
+    table = _count_table(hours, calls[by])
     full = pd.date_range(hours.min().normalize(), hours.max().normalize() + pd.Timedelta(hours=23), freq="h")
     return table.reindex(full, fill_value=0).rename_axis(index="hour", columns=by)
 
