@@ -70,49 +70,63 @@ class SpikeDetector:
 
     def expected(self, counts: pd.Series) -> pd.Series:
         """Baseline per day: trimmed mean of the same weekday in the previous ``weeks`` weeks."""
-        counts = counts.astype("float64")
+        return self.expected_table(counts.to_frame()).iloc[:, 0].rename(counts.name)
+
+    def expected_table(self, counts: pd.DataFrame) -> pd.DataFrame:
+        """:meth:`expected` of every column of a :func:`daily_counts` table, computed at once."""
+        values = counts.to_numpy(dtype=np.float64)
         index = pd.DatetimeIndex(counts.index)
+        if not len(index):
+            return pd.DataFrame(values, index=counts.index, columns=counts.columns)
         years = range(index.min().year, index.max().year + 1)
         holiday = index.normalize().isin(pd.DatetimeIndex([d for y in years for d in holidays(y)]))
-        history = counts.where(~holiday)
-        out = pd.Series(np.nan, index=counts.index)
+        history = np.where(holiday[:, None], np.nan, values)
+        out = np.full(values.shape, np.nan)
         for weekday in range(7):
-            mask = index.day_of_week == weekday
-            same = history[mask]
-            after = same.to_numpy()
-            values = self._prior_means(after)
+            rows = np.flatnonzero(index.day_of_week == weekday)
+            after = history[rows]
+            prior = self._prior_means(after)
             # The first weeks have no history: they are compared with the weeks after them instead, so
             # a mailing early in the data can still show as a spike.
-            for i in range(min(self.min_history, len(values))):
-                following = after[i + 1 : i + 1 + self.weeks]
-                if np.isnan(values[i]) and (~np.isnan(following)).sum() >= self.min_history:
-                    values[i] = self._trimmed_mean(following)
-            out[mask] = values
+            for i in range(min(self.min_history, len(rows))):
+                means, known = self._trimmed(after[i + 1 : i + 1 + self.weeks].T)
+                fill = np.isnan(prior[i]) & (known >= self.min_history)
+                prior[i, fill] = means[fill]
+            out[rows] = prior
         out[holiday] = np.nan  # the line is closed: no baseline, so calls that come anyway (e-mail) are no spike
-        return out
+        return pd.DataFrame(out, index=counts.index, columns=counts.columns)
 
     def _prior_means(self, series: np.ndarray) -> np.ndarray:
-        """Per position, :meth:`_trimmed_mean` of the up to ``weeks`` values before it (NaN when fewer
-        than ``min_history`` of them are known), for all positions at once. The kept values are added
-        left to right like ``ndarray.mean`` does for so few, so the result is the same to the bit."""
-        n = len(series)
-        padded = np.concatenate([np.full(self.weeks, np.nan), series.astype(np.float64)])
-        windows = np.sort(np.lib.stride_tricks.sliding_window_view(padded, self.weeks)[:n], axis=1)  # NaN last
-        known = (~np.isnan(windows)).sum(axis=1)
+        """Per position (rows; one column per series), the trimmed mean of the up to ``weeks``
+        values before it (NaN when fewer than ``min_history`` of them are known)."""
+        x = np.asarray(series, dtype=np.float64)
+        flat = x.ndim == 1
+        x = x.reshape(len(x), -1)
+        padded = np.vstack([np.full((self.weeks, x.shape[1]), np.nan), x])
+        means, known = self._trimmed(np.lib.stride_tricks.sliding_window_view(padded, self.weeks, axis=0)[: len(x)])
+        out = np.where(known >= self.min_history, means, np.nan)
+        return out[:, 0] if flat else out
+
+    def _trimmed(self, windows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Trimmed means along the last axis (NaN: unknown, left out; the highest ``trim`` share left
+        out too) and how many values were known. The kept values are added left to right, as
+        ``ndarray.mean`` does for so few, so each mean is :meth:`_trimmed_mean`'s to the bit."""
+        ordered = np.sort(windows, axis=-1)  # NaN last
+        known = (~np.isnan(ordered)).sum(axis=-1)
         keep = np.maximum(1, np.ceil(known * (1 - self.trim)).astype(np.int64))
-        total = np.zeros(n)
-        for j in range(self.weeks):
-            total += np.where(j < keep, np.nan_to_num(windows[:, j]), 0.0)
-        return np.where(known >= self.min_history, total / keep, np.nan)
+        total = np.zeros(ordered.shape[:-1])
+        for j in range(ordered.shape[-1]):
+            total += np.where(j < keep, np.nan_to_num(ordered[..., j]), 0.0)
+        return total / keep, known
 
     def _trimmed_mean(self, values: np.ndarray) -> float:
         values = np.sort(values[~np.isnan(values)])
         keep = max(1, int(np.ceil(len(values) * (1 - self.trim))))
         return float(values[:keep].mean())
 
-    def spike_days(self, counts: pd.Series) -> pd.DataFrame:
-        """Per day: observed, expected and whether it is a spike day."""
-        expected = self.expected(counts)
+    def spike_days(self, counts: pd.Series, expected: pd.Series | None = None) -> pd.DataFrame:
+        """Per day: observed, expected and whether it is a spike day (``expected``: precomputed)."""
+        expected = self.expected(counts) if expected is None else expected
         observed = counts.astype("float64")
         spike = surge_mask(observed.to_numpy(), expected.to_numpy(dtype=np.float64), self.alpha, self.min_excess)
         return pd.DataFrame({"observed": observed, "expected": expected, "spike": spike})
@@ -120,8 +134,9 @@ class SpikeDetector:
     def detect(self, counts: pd.DataFrame) -> pd.DataFrame:
         """Spikes of every column (topic) of a :func:`daily_counts` table."""
         rows = []
+        baseline = self.expected_table(counts)
         for topic in counts.columns:
-            days = self.spike_days(counts[topic])
+            days = self.spike_days(counts[topic], baseline[topic])
             for start, end in self._runs(days):
                 part = days.loc[start:end]
                 open_days = part[[not is_closed(d.date()) for d in part.index]]

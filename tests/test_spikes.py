@@ -238,3 +238,36 @@ def test_prior_means_equal_a_rolling_trimmed_mean_to_the_bit() -> None:
     )  # fmt: skip
     assert np.array_equal(detector._prior_means(series), reference, equal_nan=True)
     assert np.isnan(detector._prior_means(series)[:3]).all()  # fewer than min_history known values before
+
+
+def _reference_expected(detector: SpikeDetector, counts: pd.Series) -> np.ndarray:
+    """The baseline written out day by day (the definition the vectorised code must equal)."""
+    index = pd.DatetimeIndex(counts.index)
+    closed = index.isin(pd.DatetimeIndex([d for y in {index.min().year, index.max().year} for d in holidays(y)]))
+    history = counts.astype(float).where(~closed)
+    out = np.full(len(counts), np.nan)
+    for weekday in range(7):
+        rows = np.flatnonzero(index.day_of_week == weekday)
+        same = history.to_numpy()[rows]
+        for i in range(len(rows)):
+            before = same[max(0, i - detector.weeks) : i]
+            if (~np.isnan(before)).sum() >= detector.min_history:
+                out[rows[i]] = detector._trimmed_mean(before)
+            elif i < detector.min_history:
+                after = same[i + 1 : i + 1 + detector.weeks]
+                if (~np.isnan(after)).sum() >= detector.min_history:
+                    out[rows[i]] = detector._trimmed_mean(after)
+    out[closed] = np.nan
+    return out
+
+
+def test_expected_table_equals_the_day_by_day_baseline_for_every_column() -> None:
+    detector = SpikeDetector()
+    rng = np.random.default_rng(8)
+    days = pd.date_range("2026-01-01", "2026-06-30", freq="D")
+    counts = pd.DataFrame(rng.poisson([3.0, 12.0, 40.0], (len(days), 3)), index=days, columns=[7, 8, 9])
+    table = detector.expected_table(counts)
+    for column in counts.columns:
+        assert np.array_equal(table[column].to_numpy(), _reference_expected(detector, counts[column]), equal_nan=True)
+    assert table.loc["2026-01-05", 8] > 0  # the first Monday: compared with the Mondays after it
+    assert np.isnan(table.loc["2026-04-06", 9])  # Easter Monday: closed, no baseline
