@@ -75,8 +75,7 @@ def attribute(
     calls = calls.reset_index(drop=True)
     topic_ids, call_rows = np.unique(calls["topic_id"].to_numpy(dtype=np.int64), return_inverse=True)
     row_of = {int(t): i for i, t in enumerate(topic_ids)}
-    docs = link.topic_documents(calls["subject"], call_rows, len(topic_ids))
-    matcher = link.ContentMatcher(docs, paragraphs)
+    matcher = link.ContentMatcher.from_notes(calls["subject"], call_rows, len(topic_ids), paragraphs)
     content, _ = matcher.content_scores()
     mentions = link.mention_scores(calls["subject"], call_rows, len(topic_ids), link.mention_words(letters))
     mentions = mentions.reindex(columns=content.columns, fill_value=0.0)

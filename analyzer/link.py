@@ -72,19 +72,46 @@ class ContentMatcher:
     """
 
     def __init__(self, topic_docs: Sequence[str], paragraphs: pd.DataFrame) -> None:
+        self._count(paragraphs, list(topic_docs), None)
+
+    @classmethod
+    def from_notes(
+        cls, subjects: Sequence[str], topic_rows: np.ndarray, n_topics: int, paragraphs: pd.DataFrame,
+        per_topic: int = 400,
+    ) -> ContentMatcher:  # fmt: skip
+        """The matcher of :func:`topic_documents`' texts, with each distinct note subject counted
+        once and the topics' counts summed from them: the same counts, since character n-grams
+        stay inside words and a topic text is its notes joined by spaces."""
+        from scipy import sparse
+
+        frame = pd.DataFrame({"row": np.asarray(topic_rows), "subject": list(subjects)})
+        picked = frame.groupby("row", sort=False).head(per_topic)
+        codes, distinct = pd.factorize(picked["subject"])
+        notes = sparse.csr_matrix(
+            (np.ones(len(picked)), (picked["row"].to_numpy(), codes)), shape=(n_topics, len(distinct))
+        )
+        out = cls.__new__(cls)
+        out._count(paragraphs, [str(s) for s in distinct], notes)
+        return out
+
+    def _count(self, paragraphs: pd.DataFrame, topic_texts: list[str], notes: Any) -> None:
+        """Count the n-grams of paragraphs, their sentences and the topic texts (or, with ``notes``,
+        the distinct note texts that ``notes`` (topics x texts) adds up per topic)."""
         from sklearn.feature_extraction.text import CountVectorizer
 
         self.table = paragraph_table(paragraphs)
         texts = _subject_texts(self.table)
         sentences, self._sentence_row = _sentence_texts(self.table)
-        self.n_topics = len(topic_docs)
+        self.n_topics = len(topic_texts) if notes is None else notes.shape[0]
         counter = CountVectorizer(analyzer="char_wb", ngram_range=(3, 5), dtype=np.float64)
-        everything = texts + sentences + list(topic_docs)
+        everything = texts + sentences + topic_texts
         counts = counter.fit_transform(everything).tocsr() if everything else None
         n, m = len(texts), len(texts) + len(sentences)
         self._paragraphs = counts[:n] if counts is not None else None
         self._sentences = counts[n:m] if counts is not None else None
         self._topics = counts[m:] if counts is not None else None
+        if notes is not None and self._topics is not None:
+            self._topics = (notes @ self._topics).tocsr()
 
     def content_scores(self) -> tuple[pd.DataFrame, pd.DataFrame]:
         """Per (topic row, letter): the cosine of the topic's notes with the letter's best paragraph,

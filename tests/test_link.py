@@ -88,3 +88,18 @@ def test_paragraph_focus_equals_a_tfidf_vectorizer_fitted_on_the_letter_sentence
     # the one-letter wrapper gives the same
     wrapped, _ = link.paragraph_focus([TOPIC_DOCS[r] for r in rows], own)
     assert wrapped.tolist() == numbers.tolist()
+
+
+def test_from_notes_counts_like_the_joined_topic_texts() -> None:
+    subjects = ["woz waarde hoog", "waardepeildatum snapt niet", "woz waarde hoog", "stempas kwijt", "",
+                "incasso termijnen", "stempas kwijt", "woz bezwaar"]  # fmt: skip
+    rows = np.array([0, 0, 0, 2, 2, 1, 2, 0])
+    joined = link.topic_documents(subjects, rows, 3, per_topic=3)
+    assert joined[0] == "woz waarde hoog waardepeildatum snapt niet woz waarde hoog"  # the first three notes
+    a = link.ContentMatcher(joined, PARAGRAPHS)
+    b = link.ContentMatcher.from_notes(subjects, rows, 3, PARAGRAPHS, per_topic=3)
+    assert (a._topics != b._topics).nnz == 0
+    assert a.content_scores()[0].equals(b.content_scores()[0])
+    for template in ("woz", "aanslag", "stempas"):
+        x, y = a.paragraph_focus(template, [0, 1, 2]), b.paragraph_focus(template, [0, 1, 2])
+        assert x[0].tolist() == y[0].tolist() and np.array_equal(x[1], y[1])
