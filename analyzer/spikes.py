@@ -101,7 +101,7 @@ class SpikeDetector:
         values before it (NaN when fewer than ``min_history`` of them are known)."""
         x = np.asarray(series, dtype=np.float64)
         flat = x.ndim == 1
-        x = x.reshape(len(x), -1)
+        x = x[:, None] if flat else x
         padded = np.vstack([np.full((self.weeks, x.shape[1]), np.nan), x])
         means, known = self._trimmed(np.lib.stride_tricks.sliding_window_view(padded, self.weeks, axis=0)[: len(x)])
         out = np.where(known >= self.min_history, means, np.nan)

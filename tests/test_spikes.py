@@ -271,3 +271,10 @@ def test_expected_table_equals_the_day_by_day_baseline_for_every_column() -> Non
         assert np.array_equal(table[column].to_numpy(), _reference_expected(detector, counts[column]), equal_nan=True)
     assert table.loc["2026-01-05", 8] > 0  # the first Monday: compared with the Mondays after it
     assert np.isnan(table.loc["2026-04-06", 9])  # Easter Monday: closed, no baseline
+
+
+def test_expected_table_of_fewer_days_than_a_week() -> None:
+    days = pd.date_range("2026-03-02", periods=3, freq="D")  # Monday to Wednesday: four weekdays without rows
+    table = SpikeDetector().expected_table(pd.DataFrame({1: [4, 5, 6], 2: [0, 1, 0]}, index=days))
+    assert table.shape == (3, 2) and table.isna().all().all()  # no history yet: no baseline, no spike
+    assert SpikeDetector().detect(pd.DataFrame({1: [4, 5, 6]}, index=days)).empty
