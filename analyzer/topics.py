@@ -130,8 +130,7 @@ class CharNgramView(BaseEstimator):
             return embeddings
         first: dict[str, int] = {}
         codes = np.fromiter((first.setdefault(t, len(first)) for t in texts), dtype=np.int64, count=len(texts))
-        view = normalise_rows(self.svd_.transform(self.tfidf_.transform(list(first))))[codes]
-        return normalise_rows(np.hstack([embeddings, self.weight * view]))
+        return self._join(embeddings, self.tfidf_.transform(list(first)), codes)
 
     def _fit_counts(self, texts: Sequence[str]) -> sparse.csr_matrix | None:
         from sklearn.decomposition import TruncatedSVD
@@ -154,11 +153,15 @@ class CharNgramView(BaseEstimator):
             self.svd_ = TruncatedSVD(n, random_state=self.random_state).fit(counts) if n >= 1 else None
         return counts
 
-    def _join(self, embeddings: np.ndarray, counts: sparse.csr_matrix | None) -> np.ndarray:
+    def _join(
+        self, embeddings: np.ndarray, counts: sparse.csr_matrix | None, rows: np.ndarray | None = None
+    ) -> np.ndarray:
+        """The embeddings with the view of ``counts`` appended (``rows``: the counts row of each
+        embedding row, when the counts are of distinct texts only)."""
         if counts is None or self.svd_ is None:
             return embeddings
         view = normalise_rows(self.svd_.transform(counts))
-        return normalise_rows(np.hstack([embeddings, self.weight * view]))
+        return normalise_rows(np.hstack([embeddings, self.weight * (view if rows is None else view[rows])]))
 
 
 class Reduced(BaseEstimator):
