@@ -129,7 +129,8 @@ class ContentMatcher:
         best = np.zeros((self.n_topics, len(templates)), dtype=np.int64)
         if self._paragraphs is None or not len(templates):
             return pd.DataFrame(scores, columns=templates), pd.DataFrame(best, columns=templates)
-        both = _weighted(_stack(self._paragraphs, self._topics), _stack(self._paragraphs, self._topics))
+        stacked = _stack(self._paragraphs, self._topics)
+        both = _weighted(stacked, stacked)
         n = self._paragraphs.shape[0]
         sims = (both[n:] @ both[:n].T).toarray()
         numbers = self.table["paragraph_no"].to_numpy()
