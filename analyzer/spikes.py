@@ -57,6 +57,20 @@ def surge_mask(observed: np.ndarray, expected: np.ndarray, alpha: float, min_exc
     return spike
 
 
+def trimmed_means(windows: np.ndarray, trim: float) -> tuple[np.ndarray, np.ndarray]:
+    """The baseline of both detectors: per window (the last axis; NaN = unknown, left out), the
+    mean of its known values without the highest ``trim`` share (at least one value kept), and how
+    many values were known. The kept values are added left to right in the windows' own dtype, as
+    ``ndarray.mean`` does for so few values."""
+    ordered = np.sort(windows, axis=-1)  # NaN last
+    known = (~np.isnan(ordered)).sum(axis=-1)
+    keep = np.maximum(1, np.ceil(known * (1 - trim)).astype(np.int64))
+    total = np.zeros(ordered.shape[:-1], dtype=ordered.dtype)
+    for j in range(ordered.shape[-1]):
+        total += np.where(j < keep, np.nan_to_num(ordered[..., j]), 0)
+    return total / keep, known
+
+
 @dataclass(frozen=True)
 class SpikeDetector:
     """Settings of the baseline and of what counts as a spike."""
@@ -89,7 +103,7 @@ class SpikeDetector:
             # The first weeks have no history: they are compared with the weeks after them instead, so
             # a mailing early in the data can still show as a spike.
             for i in range(min(self.min_history, len(rows))):
-                means, known = self._trimmed(after[i + 1 : i + 1 + self.weeks].T)
+                means, known = trimmed_means(after[i + 1 : i + 1 + self.weeks].T, self.trim)
                 fill = np.isnan(prior[i]) & (known >= self.min_history)
                 prior[i, fill] = means[fill]
             out[rows] = prior
@@ -103,26 +117,10 @@ class SpikeDetector:
         flat = x.ndim == 1
         x = x[:, None] if flat else x
         padded = np.vstack([np.full((self.weeks, x.shape[1]), np.nan), x])
-        means, known = self._trimmed(np.lib.stride_tricks.sliding_window_view(padded, self.weeks, axis=0)[: len(x)])
+        windows = np.lib.stride_tricks.sliding_window_view(padded, self.weeks, axis=0)[: len(x)]
+        means, known = trimmed_means(windows, self.trim)
         out = np.where(known >= self.min_history, means, np.nan)
         return out[:, 0] if flat else out
-
-    def _trimmed(self, windows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """Trimmed means along the last axis (NaN: unknown, left out; the highest ``trim`` share left
-        out too) and how many values were known. The kept values are added left to right, as
-        ``ndarray.mean`` does for so few, so each mean is :meth:`_trimmed_mean`'s to the bit."""
-        ordered = np.sort(windows, axis=-1)  # NaN last
-        known = (~np.isnan(ordered)).sum(axis=-1)
-        keep = np.maximum(1, np.ceil(known * (1 - self.trim)).astype(np.int64))
-        total = np.zeros(ordered.shape[:-1])
-        for j in range(ordered.shape[-1]):
-            total += np.where(j < keep, np.nan_to_num(ordered[..., j]), 0.0)
-        return total / keep, known
-
-    def _trimmed_mean(self, values: np.ndarray) -> float:
-        values = np.sort(values[~np.isnan(values)])
-        keep = max(1, int(np.ceil(len(values) * (1 - self.trim))))
-        return float(values[:keep].mean())
 
     def spike_days(self, counts: pd.Series, expected: pd.Series | None = None) -> pd.DataFrame:
         """Per day: observed, expected and whether it is a spike day (``expected``: precomputed)."""
@@ -252,13 +250,7 @@ class HourlySpikeDetector:
             shift = k * HOURS_PER_WEEK
             if shift < n_hours:
                 history[k - 1, shift:] = values[: n_hours - shift]
-        valid = (~np.isnan(history)).sum(axis=0)
-        ordered = np.sort(history, axis=0)  # NaN last
-        keep = np.maximum(1, np.ceil(valid * (1 - self.trim))).astype(np.int64)
-        sums = np.nancumsum(ordered, axis=0)
-        picked = np.take_along_axis(sums, (keep - 1)[None], axis=0)[0]
-        with np.errstate(invalid="ignore", divide="ignore"):
-            mean = picked / keep
+        mean, valid = trimmed_means(np.moveaxis(history, 0, -1), self.trim)
         mean[valid < self.min_history] = np.nan
         return mean
 
