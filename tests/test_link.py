@@ -48,7 +48,7 @@ def _reference_content(docs: list[str], paragraphs: pd.DataFrame) -> tuple[np.nd
 def _reference_focus(docs: list[str], paragraphs: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
     table = link.paragraph_table(paragraphs)
     sentences, rows = link._sentence_texts(table)
-    vectorizer = link._char_tfidf().fit(sentences)
+    vectorizer = link._char_tfidf().fit(docs)  # weights from the topics: what sets them apart decides
     sims = (vectorizer.transform(docs) @ vectorizer.transform(sentences).T).toarray()
     return table["paragraph_no"].to_numpy()[rows][sims.argmax(axis=1)], sims.max(axis=1)
 
@@ -75,7 +75,7 @@ def test_content_scores_equal_a_tfidf_vectorizer_fitted_on_paragraphs_and_topics
 
 
 @pytest.mark.parametrize("template", ["woz", "aanslag"])
-def test_paragraph_focus_equals_a_tfidf_vectorizer_fitted_on_the_letter_sentences(template: str) -> None:
+def test_paragraph_focus_equals_a_tfidf_vectorizer_fitted_on_the_topics(template: str) -> None:
     rows = [0, 1, 2, 3, 5]
     matcher = link.ContentMatcher(TOPIC_DOCS, PARAGRAPHS)
     numbers, sims = matcher.paragraph_focus(template, rows)
@@ -103,3 +103,27 @@ def test_from_notes_counts_like_the_joined_topic_texts() -> None:
     for template in ("woz", "aanslag", "stempas"):
         x, y = a.paragraph_focus(template, [0, 1, 2]), b.paragraph_focus(template, [0, 1, 2])
         assert x[0].tolist() == y[0].tolist() and np.array_equal(x[1], y[1])
+
+
+def test_paragraph_focus_is_decided_by_what_sets_a_topic_apart_not_by_the_letters_subject() -> None:
+    # Every caller about a parking fine says "parkeerboete"; only the introduction names it. With
+    # weights from the letter's sentences that word drew every topic to the introduction; with
+    # weights from the letter's topics it counts little, and what each topic asks decides.
+    letter = pd.DataFrame(
+        [
+            ("nha", 1, "Uw auto stond geparkeerd zonder parkeerkaartje, daarom krijgt u deze parkeerboete."),
+            ("nha", 2, "Betaling van de naheffing houdt geen erkenning van de schuld in."),
+            ("nha", 3, "De foto's van de constatering staan op onze website bij uw aanslagnummer."),
+            ("nha", 4, "U kunt binnen zes weken bezwaar maken tegen deze naheffing."),
+        ],
+        columns=["template_id", "paragraph_no", "text"],
+    )
+    asks = ["schuld erkennen", "foto's vinden website", "bezwaar maken", "parkeerapp betaald", "kenteken klopt"]
+    topics = [" ".join(f"parkeerboete {ask}" for _ in range(3)) for ask in asks]  # three notes each
+    numbers, _ = link.ContentMatcher(topics, letter).paragraph_focus("nha", range(len(topics)))
+    assert numbers[:3].tolist() == [2, 3, 4]
+    # the letter's own sentence weights (the method before) send all of them to the introduction
+    sentences, rows = link._sentence_texts(link.paragraph_table(letter))
+    old = link._char_tfidf().fit(sentences)
+    sims = (old.transform(topics) @ old.transform(sentences).T).toarray()
+    assert set(letter["paragraph_no"].to_numpy()[rows][sims.argmax(axis=1)][:3]) == {1}
