@@ -108,8 +108,8 @@ def test_report_puts_unclear_letters_on_top(demo: dict) -> None:
     caused = truth[truth["template_id"].notna()]["template_id"].value_counts()
     assert set(ranking.head(3)["template_id"]) >= set(caused.index[:2])
     # ... with the paragraph that causes the calls: for at least half of the unclear letters among the
-    # top 6, the top paragraph is the one the generator made unclear (3 of 5 when this was written;
-    # 6 of 12 unclear letters on the 100,000-call demo, benchmarks/README.md)
+    # top 6, the top paragraph is the one the generator made unclear (4 of 5 on this corpus on
+    # 2026-12-06; 9 of 12 unclear letters on the 100,000-call demo, benchmarks/README.md)
     confusing = _confusing_paragraphs()
     leaders = ranking.head(6)
     leaders = leaders[leaders["template_id"].isin(confusing)]
