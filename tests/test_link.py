@@ -127,3 +127,34 @@ def test_paragraph_focus_is_decided_by_what_sets_a_topic_apart_not_by_the_letter
     old = link._char_tfidf().fit(sentences)
     sims = (old.transform(topics) @ old.transform(sentences).T).toarray()
     assert set(letter["paragraph_no"].to_numpy()[rows][sims.argmax(axis=1)][:3]) == {1}
+
+
+def test_the_learned_lag_profile_finds_the_delay_of_the_calls() -> None:
+    # A year of five letters: three bulk or monthly mailings, one mailed every Monday (its lags 7
+    # days apart are one column), one a small monthly batch; each letter's best topic gets a few
+    # dozen to a few hundred calls on top of a weekday background. The calls come 2 days after a
+    # mailing at the earliest and peak on day 4-5: per-day weights fitted per topic came out flat.
+    rng = np.random.default_rng(11)
+    days = pd.date_range("2026-01-01", "2026-12-31", freq="D")
+    params, profiles = link.lag_family(28)
+    truth = profiles[params.index((2, 3.0, 4.0))]
+    sent = np.zeros((len(days), 5))
+    sent[days.get_loc(pd.Timestamp("2026-03-02")), 0] = 40_000
+    sent[days.get_loc(pd.Timestamp("2026-09-14")), 1] = 25_000
+    sent[[days.get_loc(d) for d in days if d.day == 1], 2] = 3_000
+    sent[[days.get_loc(d) for d in days if d.day_of_week == 0], 3] = 800
+    sent[[days.get_loc(d) for d in days if d.day == 15], 4] = 300
+    rates = np.array([0.004, 0.003, 0.005, 0.004, 0.01])  # calls per letter sent
+    weekday = np.array([1.3, 1.0, 1.0, 1.0, 0.9, 0.0, 0.0])[days.day_of_week]
+    expected = np.column_stack([link.pressure(sent[:, j], truth) * rates[j] for j in range(5)]) + 1.5
+    counts = rng.poisson(expected * weekday[:, None]).astype(float)
+    factor = link.day_factors(pd.Series(counts.sum(axis=1), index=days)).to_numpy()
+    learned = link.learn_lag_profile(counts, sent, factor, days, 28)
+    assert learned is not None and learned.shape == (28,) and np.isclose(learned.sum(), 1.0)
+    lags = np.arange(28)
+    assert abs(int(learned.argmax()) - int(truth.argmax())) <= 1
+    assert abs(float(lags @ learned) - float(lags @ truth)) <= 1.0  # mean delay within a day
+    assert learned[:2].sum() < 0.05  # nothing before delivery
+    # without any response in the data there is nothing to learn
+    flat = rng.poisson(np.full((len(days), 2), 3.0) * weekday[:, None]).astype(float)
+    assert link.learn_lag_profile(flat, sent[:, :2] * 0, factor, days, 28) is None
