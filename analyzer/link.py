@@ -415,6 +415,8 @@ def learn_lag_profile(
     """
     _, profiles = lag_family(max_lag)
     open_days = factor > 0
+    if not open_days.any():
+        return None
     base = (baseline_design(days) * factor[:, None])[open_days]
     u, singular, _ = np.linalg.svd(base, full_matrices=False)
     basis = u[:, singular > 1e-9 * singular.max()]  # the baseline's column space (weekend columns are empty)

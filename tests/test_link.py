@@ -158,3 +158,5 @@ def test_the_learned_lag_profile_finds_the_delay_of_the_calls() -> None:
     # without any response in the data there is nothing to learn
     flat = rng.poisson(np.full((len(days), 2), 3.0) * weekday[:, None]).astype(float)
     assert link.learn_lag_profile(flat, sent[:, :2] * 0, factor, days, 28) is None
+    # nor on days without any open contact centre
+    assert link.learn_lag_profile(counts[:5], sent[:5], np.zeros(5), days[:5], 28) is None
