@@ -344,6 +344,7 @@ def link_letters(store: Store, run_id: int, settings: Settings, subjects: pd.Ser
     )  # fmt: skip
     with store.transaction():
         store.replace_attribution(result.links, result.letters, result.call_letters, run_id)
+        store.replace_lag_profile(result.lag_profile, result.profile_learned, run_id)
         store.replace_spikes(result.spikes, run_id)
     linked = int((result.letters["attributed_calls"] > 0).sum())
     return linked, int(result.spikes["template_id"].notna().sum()) if len(result.spikes) else 0

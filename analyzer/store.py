@@ -120,6 +120,10 @@ MIGRATIONS: list[str] = [
     """
     ALTER TABLE spikes ADD COLUMN level INTEGER DEFAULT 1;
     """,
+    # 9: the lag profile the attribution used: the share of a mailing's calls on each day after it.
+    """
+    CREATE TABLE IF NOT EXISTS lag_profile (lag INTEGER PRIMARY KEY, share DOUBLE, learned BOOLEAN, run_id INTEGER);
+    """,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 
@@ -398,6 +402,16 @@ class Store:
                 with self._frame_view("_rows", frame):
                     con.execute(f"INSERT INTO {table} SELECT * FROM _rows")  # noqa: S608
 
+    def replace_lag_profile(self, profile: np.ndarray, learned: bool, run_id: int) -> None:
+        """The lag profile of the last attribution (analyzer.link.learn_lag_profile): share per day after sending."""
+        frame = pd.DataFrame({"lag": np.arange(len(profile)), "share": np.asarray(profile, dtype=float)})
+        frame = frame.assign(learned=bool(learned), run_id=run_id)
+        with self.transaction() as con:
+            con.execute("DELETE FROM lag_profile")
+            if len(frame):
+                with self._frame_view("_rows", frame):
+                    con.execute("INSERT INTO lag_profile SELECT lag, share, learned, run_id FROM _rows")
+
     def topics(self) -> pd.DataFrame:
         """Stored topics with ``keywords`` as lists and ``centroid`` as float32 arrays."""
         frame = self.con.execute("SELECT * EXCLUDE (run_id) FROM topics ORDER BY level DESC, topic_id").df()
@@ -547,6 +561,7 @@ class Store:
             "letter_attribution",
             "call_letters",
             "hourly_spikes",
+            "lag_profile",
         }:
             raise ValueError(name)
         return self.con.execute(f"SELECT * FROM {name}").df()  # noqa: S608 — name is whitelisted

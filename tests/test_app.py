@@ -59,6 +59,7 @@ def test_brieven_ranking_detail_and_filters(monkeypatch, app_store) -> None:
     html = "".join(m.value for m in at.markdown)
     assert '<div class="hot"' in html and "<mark" in html and "onderhavige" in html
     assert any("B1-oordeel" in w.value for w in at.warning)
+    assert "Wanneer bellen mensen na een verzending?" in [h.value for h in at.subheader]
     # The cost per call in the sidebar changes the costs shown.
     cost = ranking["geschatte kosten (€)"].iloc[0]
     at.sidebar.number_input(key="cost_per_call").set_value(11.0).run()

@@ -399,3 +399,22 @@ def test_version_comparison_before_and_after_a_rewrite(app_store, tmp_path) -> N
     assert versions.loc["vorige versie", "letters_sent"] == 80
     assert versions.loc["vorige versie", "attributed_calls"] == 41 + 36
     assert versions.loc["huidige versie", "calls_per_1000"] == pytest.approx(1000 * 15 / 200)
+
+
+def test_lag_profile_of_the_last_attribution(app_store, tmp_path) -> None:
+    with explore.open_store(app_store) as s:  # written by analyze's linking step
+        lags = explore.lag_profile(s)
+    assert lags is not None and len(lags["profile"]) == 28
+    assert lags["profile"]["share"].sum() == pytest.approx(1.0)
+    assert 0 <= lags["peak"] < lags["most"] and lags["half"] <= lags["most"] <= 28
+    # a known profile: nothing on the first two days, a quarter on each of days 2-5
+    path = tmp_path / "writable.duckdb"
+    path.write_bytes(app_store.read_bytes())
+    profile = np.zeros(28)
+    profile[2:6] = [0.2, 0.4, 0.2, 0.2]
+    with Store(path) as s:
+        s.replace_lag_profile(profile, learned=True, run_id=9)
+        lags = explore.lag_profile(s)
+        assert (lags["peak"], lags["half"], lags["most"], lags["learned"]) == (3, 4, 6, True)
+        s.replace_lag_profile(np.zeros(0), learned=False, run_id=10)
+        assert explore.lag_profile(s) is None  # nothing stored: no chart

@@ -150,6 +150,30 @@ with calls_tab:
         )  # fmt: skip
         st.altair_chart(line + rules, key="brieven_grafiek")
         st.caption("Gestreepte lijnen: verzenddata van deze brief.")
+    lags = load("lag_profile")
+    if lags is not None:
+        st.subheader("Wanneer bellen mensen na een verzending?")
+        bars = (
+            alt.Chart(lags["profile"].assign(percent=lambda f: 100 * f["share"]))
+            .mark_bar(color="#4c78a8")
+            .encode(
+                x=alt.X("day:O", title="dagen na verzending"),
+                y=alt.Y("percent:Q", title="% van de gesprekken"),
+                tooltip=[alt.Tooltip("day:O", title="dag"), alt.Tooltip("percent:Q", title="%", format=".1f")],
+            )
+        )
+        st.altair_chart(bars, key="brieven_vertraging")
+        if lags["learned"]:
+            st.caption(
+                f"Geleerd uit alle brieven en gesprekken samen: de meeste gesprekken komen op dag {lags['peak']} "
+                f"na verzending, de helft binnen {lags['half']} dagen en 90% binnen {lags['most']} dagen. "
+                "Met dit patroon rekent de analyse gesprekken toe aan brieven."
+            )
+        else:
+            st.caption(
+                "De gegevens lieten (nog) niet zien wanneer gesprekken na een verzending komen; de analyse "
+                "rekent met een standaardpatroon (bezorging na 1 à 2 dagen, de meeste gesprekken in de week erna)."
+            )
 with notes_tab:
     notes = load("example_notes", chosen)
     if not notes:

@@ -6,6 +6,7 @@ import datetime as dt
 import html
 import json
 
+import numpy as np
 import pandas as pd
 
 from analyzer.explore.base import _period
@@ -268,3 +269,22 @@ def letter_markup(
         out.append(html.escape(text[pos:cut]))
     out.extend(tag for _, tag in reversed(open_tags))
     return '<div class="letter">' + "".join(out).replace("\n", "<br>") + "</div>"
+
+
+def lag_profile(store: Store) -> dict | None:
+    """When calls come after a mailing, as the last attribution used it (analyzer.link.learn_lag_profile):
+    ``profile`` (``day``: days after sending, ``share``: of the mailing's calls), ``learned`` (False: the
+    starting profile, the data showed no response), ``peak`` (the busiest day after sending), and
+    ``half`` and ``most``: within how many days half and 90% of the calls have come. None before linking."""
+    frame = store.table("lag_profile").sort_values("lag")
+    if frame.empty or frame["share"].sum() <= 0:
+        return None
+    share = frame["share"].to_numpy(dtype=float) / frame["share"].sum()
+    reached = np.cumsum(share)
+    return {
+        "profile": pd.DataFrame({"day": frame["lag"].to_numpy(dtype=int), "share": share}),
+        "learned": bool(frame["learned"].iloc[0]),
+        "peak": int(share.argmax()),
+        "half": int(np.searchsorted(reached, 0.5)) + 1,
+        "most": int(np.searchsorted(reached, 0.9)) + 1,
+    }
