@@ -5,9 +5,12 @@
     python benchmarks/bench_readability.py --reference     # recompute readability.REFERENCE(_PARSED) (UD Dutch)
     python benchmarks/bench_readability.py --lint-golden   # our LiNT features vs LiNT-II's examples
     python benchmarks/bench_readability.py --ud-check      # tags, passives, SDL vs UD Dutch gold (held-out part)
+    python benchmarks/bench_readability.py --ceiling       # diagnostic: what any weighting of the features could reach
 
 Reads ../shared/eval (and ../shared/data/ud-dutch for --reference). Nothing is fitted on the pairs:
-every score is computed with fixed, sourced constants; the pairs only measure.
+every score is computed with fixed, sourced constants; the pairs only measure. The one exception is
+``--ceiling``, a diagnostic that fits weights on the pairs (cross-validated by document) to show how far
+*any* linear weighting of the difficulty features could go; its weights are printed, never used.
 """
 
 from __future__ import annotations
@@ -17,8 +20,10 @@ import json
 import statistics
 import sys
 import time
+from collections import Counter
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -350,6 +355,120 @@ def ud_check(syntax, part: str | None = "eval") -> dict[str, float]:
     }
 
 
+def pair_features(syntax) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    """Per pair side, the mean of its sentences' difficulty features (plus LiNT-II's content words per
+    clause and minus its concrete-noun share), z-scored against ``REFERENCE_PARSED`` (the two LiNT features
+    against their mean and SD over the held-out UD sentences); and the pairs, with the SD of ``difficulty``
+    over the held-out UD sentences in column ``_ud_sd``."""
+    from analyzer.b1 import rd_types
+
+    def sentence_rows(text: str) -> list[dict[str, float]]:
+        sentences = syntax.analyze(text)
+        per = Counter((f.sentence, f.type) for f in find_all(sentences, text))
+        rows = []
+        for i, sentence in enumerate(sentences):
+            stats = rd.sentence_stats(sentence)
+            if not stats.n_words:
+                continue
+            row = rd.difficulty_features(stats, {t: per[(i, t)] for t in rd_types()})
+            cwc, concrete = stats.content_words_per_clause, stats.concrete_proportion
+            row["cwc"] = cwc if cwc is not None else 0.0
+            row["neg_concrete"] = -(concrete if concrete is not None else 0.5)
+            rows.append(row)
+        return rows
+
+    ud = pd.DataFrame([row for text, _ in ud_sentences("eval") for row in sentence_rows(text)])
+    ref = {**rd.REFERENCE_PARSED, **{k: (ud[k].mean(), ud[k].std()) for k in ("cwc", "neg_concrete")}}
+    pairs = pd.read_csv(PAIRS)
+
+    def side(texts: pd.Series) -> pd.DataFrame:
+        means = [pd.DataFrame(sentence_rows(t)).mean() for t in texts]
+        return pd.DataFrame([{k: (m[k] - mu) / sd for k, (mu, sd) in ref.items()} for m in means])
+
+    z_ud = pd.DataFrame({k: (ud[k] - mu) / sd for k, (mu, sd) in ref.items()})
+    ud_sd = z_ud[list(rd.REFERENCE_PARSED)].sum(axis=1).std()  # SD of difficulty over UD sentences
+    return side(pairs["Complex"]), side(pairs["Simple"]), pairs.assign(_ud_sd=ud_sd)
+
+
+def plainness_scores(pairs: pd.DataFrame) -> tuple[dict[float, tuple[np.ndarray, np.ndarray]], dict[float, float]]:
+    """A "plain public text" direction in USE space: logistic regression of sentences from RIVM's FAQ answers
+    and the Signals e-mail templates (plain, written for citizens) against the UD Dutch sentences (news,
+    Wikipedia). Returns, per regularisation C, the decision value of each pair side (higher = plainer) and
+    the SD of the decision value over the UD sentences."""
+    import re
+
+    from sklearn.linear_model import LogisticRegression
+
+    from analyzer.embed import get_embedder
+
+    def split(text: str) -> list[str]:
+        return [s for s in re.split(r"(?<=[.!?])\s+|\n+", text) if len(s.split()) >= 3 and "{" not in s]
+
+    plain: list[str] = []
+    for answer in pd.read_csv(SHARED / "eval/rivm-faq/rivm_faq.csv")["Answer"].dropna().unique():
+        plain += split(str(answer))
+    for path in sorted((SHARED / "eval/nl-letters-signals").glob("*.txt")):
+        plain += split(path.read_text(encoding="utf-8"))
+    plain = list(dict.fromkeys(plain))
+    ud = [text for text, _ in ud_sentences(None)]
+    embed = get_embedder().encode
+    P, U = embed(plain), embed(ud)
+    C_x, S_x = embed(pairs["Complex"].tolist()), embed(pairs["Simple"].tolist())
+    X, y = np.vstack([P, U]), np.r_[np.ones(len(P)), np.zeros(len(U))]
+    scores, sds = {}, {}
+    for c in (0.1, 1.0, 10.0):
+        model = LogisticRegression(C=c, class_weight="balanced", max_iter=2000).fit(X, y)
+        scores[c] = (model.decision_function(C_x), model.decision_function(S_x))
+        sds[c] = float(model.decision_function(U).std())
+    print(f"plain sentences: {len(plain)} (RIVM FAQ answers, Signals templates); UD sentences: {len(ud)}")
+    return scores, sds
+
+
+def ceiling(syntax) -> None:
+    """How far a weighting of the difficulty features could go on the sentence pairs, and what an embedding
+    direction learned from other data adds. A diagnostic: the fitted weights are printed, never used."""
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.model_selection import GroupKFold
+
+    zc, zs, pairs = pair_features(syntax)
+    D = (zc - zs).to_numpy()  # positive: the complex side is harder
+    names = list(zc.columns)
+    docs = pairs["Document ID"].to_numpy()
+    eight = len(rd.REFERENCE_PARSED)
+    print(f"pairs: {len(D)}")
+    print("| score | sentence pairs right | ties |\n|---|---:|---:|")
+    for j, name in enumerate(names):
+        print(f"| {name} alone | {np.mean(D[:, j] > 0):.3f} | {np.mean(D[:, j] == 0):.3f} |")
+    unit = D[:, :eight].sum(1)
+    print(f"| difficulty (unit weights, shipped) | {np.mean(unit > 0):.3f} | {np.mean(unit == 0):.3f} |")
+    for k in (eight, len(names)):
+        X = np.vstack([D[:, :k], -D[:, :k]])
+        y, groups = np.r_[np.ones(len(D)), np.zeros(len(D))], np.r_[docs, docs]
+        right = np.zeros(len(D), dtype=bool)
+        for train, test in GroupKFold(6).split(X, y, groups):
+            model = LogisticRegression(fit_intercept=False).fit(X[train], y[train])
+            test = test[test < len(D)]
+            right[test] = D[test, :k] @ model.coef_[0] > 0
+        weights = LogisticRegression(fit_intercept=False).fit(X, y).coef_[0]
+        shown = ", ".join(f"{n} {w:.2f}" for n, w in zip(names[:k], weights))
+        print(f"| weights fitted on the pairs, {k} features, 6-fold CV by document | {right.mean():.3f} | |")
+        print(f"  (weights fitted on all pairs: {shown})")
+    scores, sds = plainness_scores(pairs)
+    sd_d = float(pairs["_ud_sd"].iloc[0])
+    print("\nplainness direction (USE; higher = plainer), alone and added to difficulty at unit weight (each")
+    print(f"divided by its SD over UD sentences; difficulty SD {sd_d:.2f}); documents: means per Document ID")
+    print("| C | alone: sentences | alone: documents | + difficulty: sentences | + difficulty: documents |")
+    print("|---:|---:|---:|---:|---:|")
+    for c, (pc, ps) in scores.items():
+        frame = pd.DataFrame({"doc": docs, "diff": unit / sd_d, "plain": (ps - pc) / sds[c]})
+        by_doc = frame.groupby("doc").mean()
+        both = frame["diff"] + frame["plain"]
+        print(f"| {c} | {np.mean(frame['plain'] > 0):.3f} | {np.mean(by_doc['plain'] > 0):.3f} | "
+              f"{np.mean(both > 0):.3f} | {np.mean(by_doc['diff'] + by_doc['plain'] > 0):.3f} |")  # fmt: skip
+    by_doc = pd.DataFrame({"doc": docs, "diff": unit}).groupby("doc").mean()
+    print(f"difficulty alone, documents as means of their pairs: {np.mean(by_doc['diff'] > 0):.3f}")
+
+
 def markdown(frame: pd.DataFrame) -> str:
     """A markdown table without the optional 'tabulate' dependency."""
     cells = [[f"{v:.2f}" if isinstance(v, float) else str(v) for v in row] for row in frame.itertuples(index=False)]
@@ -373,7 +492,11 @@ def main() -> None:
     parser.add_argument("--reference", action="store_true", help="recompute the difficulty references from UD")
     parser.add_argument("--lint-golden", action="store_true", help="compare with LiNT-II's example features")
     parser.add_argument("--ud-check", action="store_true", help="tags, passives, SDL against UD Dutch gold")
+    parser.add_argument("--ceiling", action="store_true", help="diagnostic: weights fitted on the pairs (never used)")
     args = parser.parse_args()
+    if args.ceiling:
+        ceiling(default_syntax())
+        return
     analyzers = [default_syntax(), LexiconSyntax()] + ([FrogSyntax()] if args.frog else [])
     if args.ud_check:  # Frog is left out: its Alpino-style parse and CGN tags are not UD
         for syntax in analyzers[:2]:

@@ -2,7 +2,7 @@
 through selenium and /usr/bin/chromedriver. Screenshots of every page go to test-artifacts/app/
 (ignored by git; APP_ARTIFACTS overrides the folder).
 
-``.ci/run`` installs chromium and chromium-driver (scripts/browser_setup.sh); without them this test
+``.ci/run`` installs chromium and chromium-driver (scripts/system_packages.sh); without them this test
 skips and says so.
 """
 
@@ -26,7 +26,7 @@ ARTIFACTS = Path(os.environ.get("APP_ARTIFACTS", ROOT / "test-artifacts" / "app"
 
 pytestmark = pytest.mark.skipif(
     not (Path(CHROMIUM).is_file() and Path(CHROMEDRIVER).is_file()),
-    reason="chromium of chromedriver ontbreekt: apt-get install -y chromium chromium-driver (scripts/browser_setup.sh)",
+    reason="chromium of chromedriver ontbreekt: apt-get install -y chromium chromium-driver (scripts/system_packages.sh)",
 )
 
 
