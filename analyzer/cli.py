@@ -196,8 +196,14 @@ def cmd_report(args: argparse.Namespace) -> int:
         frame = frame.head(args.top)
     for col in ("first_sent", "last_sent"):
         frame[col] = pd.to_datetime(frame[col]).dt.strftime("%Y-%m-%d")
-    for col in ("attributed_calls", "attributed_low", "attributed_high", "timing_shown_calls", "avoidable_calls",
-                "calls_per_1000"):
+    for col in (
+        "attributed_calls",
+        "attributed_low",
+        "attributed_high",
+        "timing_shown_calls",
+        "avoidable_calls",
+        "calls_per_1000",
+    ):
         frame[col] = frame[col].round(1)
     frame["estimated_cost_eur"] = frame["estimated_cost_eur"].round(0)
     if args.format == "table":  # the full width is for JSON and the file exports

@@ -356,9 +356,7 @@ class Store:
             con.execute("DELETE FROM call_demand")
             con.execute("INSERT INTO call_demand SELECT * FROM _demand")
 
-    def save_demand_model(
-        self, model_id: str, embedding_model: str, n_labels: int, metrics: dict, blob: bytes
-    ) -> None:
+    def save_demand_model(self, model_id: str, embedding_model: str, n_labels: int, metrics: dict, blob: bytes) -> None:
         """A trained demand classifier (pickled bytes); the newest one is used by later runs."""
         with self.transaction() as con:
             con.execute("DELETE FROM demand_models WHERE model_id = ?", [model_id])

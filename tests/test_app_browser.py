@@ -26,7 +26,7 @@ ARTIFACTS = Path(os.environ.get("APP_ARTIFACTS", ROOT / "test-artifacts" / "app"
 
 pytestmark = pytest.mark.skipif(
     not (Path(CHROMIUM).is_file() and Path(CHROMEDRIVER).is_file()),
-    reason="chromium of chromedriver ontbreekt: apt-get install -y chromium chromium-driver (scripts/system_packages.sh)",
+    reason="chromium of chromedriver ontbreekt: apt-get install chromium chromium-driver (scripts/system_packages.sh)",
 )
 
 

@@ -289,7 +289,7 @@ def test_a_theme_spike_is_labelled_as_a_theme(app_store, tmp_path) -> None:
     with Store(path) as s:
         theme, label = s.con.execute("SELECT topic_id, label FROM topics WHERE level = 0 LIMIT 1").fetchone()
         s.con.execute(
-            "INSERT INTO spikes (topic_id, start, peak, \"end\", days, observed, expected, excess, level) "
+            'INSERT INTO spikes (topic_id, start, peak, "end", days, observed, expected, excess, level) '
             "VALUES (?, DATE '2026-03-16', DATE '2026-03-17', DATE '2026-03-18', 3, 400, 100, 300, 0)",
             [theme],
         )

@@ -221,7 +221,10 @@ def test_missing_model_falls_back_to_word_lists_with_a_warning(monkeypatch, tmp_
     assert result["flesch_douma"] is not None
 
 
-@pytest.mark.skipif(not FrogSyntax.available(), reason="Frog is not installed (apt-get install frog frogdata; scripts/system_packages.sh)")
+@pytest.mark.skipif(
+    not FrogSyntax.available(),
+    reason="Frog is not installed (apt-get install frog frogdata; scripts/system_packages.sh)",
+)
 def test_frog_tags_and_parses():
     frog = FrogSyntax()
     text = "Indien u bezwaar wilt maken, dient u dit te doen. Wij sturen u op basis van de wet een brief."
