@@ -107,6 +107,58 @@ def test_bad_rows_are_quarantined_with_row_column_and_reason(tmp_path: Path) -> 
     assert rejected.loc[9, "raw"]["text"] == "dubbel id"
 
 
+def test_xlsx_title_block_above_the_table_is_skipped_and_rows_keep_their_sheet_numbers(tmp_path: Path) -> None:
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    ws = wb.active
+    ws.append(["Rapport contactmomenten KCC"])  # row 1: a title
+    ws.append(["Periode:", "2-3-2026 t/m 3-3-2026"])  # row 2: metadata with two cells
+    ws.append([])  # row 3: blank
+    ws.append(CALL_HEADER)  # row 4: the header
+    for row in CALL_ROWS:
+        ws.append(row)  # rows 5-8
+    ws.append(["C9", "gisteren", "datum klopt niet", "", "", "", ""])  # row 9
+    wb.save(tmp_path / "export.xlsx")
+    batch = read_calls(tmp_path / "export.xlsx")
+    assert batch.rows_in == 5 and batch.accepted["call_id"].tolist() == ["C1", "C2", "C3", "C4"]
+    rejected = batch.rejected.frame()
+    assert rejected["source_row"].tolist() == [9] and rejected["column_name"].tolist() == ["timestamp"]
+
+
+def test_csv_title_lines_do_not_decide_the_delimiter_or_the_header(tmp_path: Path) -> None:
+    from analyzer.ingest.tables import read_table
+
+    lines = ["Export contactmomenten, gemeente Voorbeeld", "", ";".join(CALL_HEADER)]
+    lines += [";".join(row) for row in CALL_ROWS] + ["C5;gisteren;datum klopt niet;;;;"]
+    path = tmp_path / "export.csv"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    table = read_table(path)
+    assert table.delimiter == ";" and table.header_row == 3
+    batch = read_calls(path)
+    assert batch.accepted["call_id"].tolist() == ["C1", "C2", "C3", "C4"]
+    assert batch.rejected.frame()["source_row"].tolist() == [8]  # the line a person sees in the file
+
+
+def test_a_file_of_one_column_keeps_its_first_row_as_header(tmp_path: Path) -> None:
+    from analyzer.ingest.tables import header_position, read_table
+
+    path = tmp_path / "texts.csv"
+    path.write_text("tekst\nbrief WOZ niet begrepen\nwanneer komt mijn paspoort\n", encoding="utf-8")
+    table = read_table(path)
+    assert table.header_row == 1 and table.frame["tekst"].tolist()[0] == "brief WOZ niet begrepen"
+    assert header_position([["titel"], ["a", "b", "c"], ["1", "2", "3"], ["1", "2", "3", "4", "5", "6"]]) == 1
+    assert header_position([["a", "", "c", "d"], ["1", "2", "3", "4"]]) == 0  # a blank header name is fine
+    assert header_position([["titel"], ["alleen"], ["tekst"]]) == 0
+
+
+def test_a_missing_column_below_a_title_block_names_the_header_row(tmp_path: Path) -> None:
+    path = tmp_path / "export.csv"
+    path.write_text("Rapport december\nid;datum;notitie\nC1;2026-03-02 09:15;tekst\n", encoding="utf-8")
+    with pytest.raises(InputError, match="kopregel op rij 2: id, datum, notitie"):
+        read_calls(path)
+
+
 def test_csv_line_with_too_many_fields_is_quarantined(tmp_path: Path) -> None:
     path = tmp_path / "calls.csv"
     path.write_text(

@@ -2,8 +2,14 @@
 
 Nothing is validated here beyond "is this a readable table": values stay as strings (or the
 cell values of a spreadsheet) so the ingest code can report each bad value with its row and
-column. Row numbers are the ones a person sees when opening the file: in CSV and XLSX the
-header is row 1; in JSON lines the line number.
+column. Row numbers are the ones a person sees when opening the file: the line (CSV) or sheet row
+(XLSX) number, so with the header on the first line the first data row is row 2; in JSON lines the
+line number.
+
+Exports often start with a title block above the table ("Rapport contactmomenten", "Periode: ...").
+The header is found among the first non-empty rows as the first row nearly as full as the table's
+rows (``header_position``); the title rows above it are skipped (they hold no data) and
+``RawTable.header_row`` says where the header was found. A file of one column keeps its first row.
 
 Rows that cannot even be split into columns (a CSV line with too many fields, a JSON line that
 is not an object) come back as ``broken`` rows with a reason, for the quarantine.
@@ -14,8 +20,11 @@ from __future__ import annotations
 import csv
 import io
 import json
+import math
+import statistics
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 
@@ -33,6 +42,7 @@ class RawTable:
     broken: list[tuple[int, str, str]] = field(default_factory=list)  # (row, reason, raw text)
     encoding: str | None = None
     delimiter: str | None = None
+    header_row: int = 1  # where the header was found (title rows above it are skipped)
 
     @property
     def rows_in(self) -> int:
@@ -76,46 +86,89 @@ def _decode(path: Path, data: bytes) -> tuple[str, str]:
     raise InputError(f"{path}: onbekende tekenset (geen UTF-8 of Windows-1252)")
 
 
-def _sniff_delimiter(header: str) -> str:
-    counts = {d: header.count(d) for d in (";", ",", "\t", "|")}
-    best = max(counts, key=lambda d: counts[d])
-    return best if counts[best] > 0 else ","
+HEADER_SEARCH_ROWS = 20  # non-empty rows searched for the header below a title block
+DELIMITERS = (";", ",", "\t", "|")
+
+
+def header_position(rows: list[list[Any]]) -> int:
+    """Index (in ``rows``, the first non-empty rows of a file) of the header row: the first row with at
+    least three quarters as many filled cells as a typical row (the median), and at least two. Title and
+    metadata rows above a table ("Rapport contactmomenten"; "Periode:", "1-12 t/m 31-12") have fewer and
+    are skipped; a header with a blank name or two still qualifies, and a broken row with too many
+    fields does not move the bar. 0 for a file of one column."""
+    filled = [sum(1 for c in cells if str(c).strip()) for cells in rows]
+    if not filled or max(filled) < 2:
+        return 0
+    need = max(2, math.ceil(0.75 * statistics.median(filled)))
+    return next(i for i, n in enumerate(filled) if n >= need)
+
+
+def _sniff_delimiter(lines: list[str]) -> str:
+    """The delimiter of a CSV from its first non-empty lines: the candidate whose most common non-zero
+    count per line occurs on the most lines (so a title line without delimiters above the table, or a
+    comma inside a title, does not decide it); ties go to the order of ``DELIMITERS``."""
+    best, best_score = ",", (0, 0)
+    for d in DELIMITERS:
+        counts = [line.count(d) for line in lines if line.count(d)]
+        if not counts:
+            continue
+        mode = max(set(counts), key=lambda c: (counts.count(c), c))
+        score = (counts.count(mode), mode)
+        if score > best_score:
+            best, best_score = d, score
+    return best
 
 
 def _read_csv(path: Path, text: str) -> RawTable:
-    first_line = text.lstrip("\r\n").split("\n", 1)[0]
-    delimiter = _sniff_delimiter(first_line)
+    first_lines = [line for line in text.splitlines() if line.strip()][:HEADER_SEARCH_ROWS]
+    delimiter = _sniff_delimiter(first_lines)
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     header: list[str] | None = None
+    header_line = 1
+    lead: list[tuple[int, list[str]]] = []  # the first non-empty records: the header may sit below a title block
     rows: list[list[str]] = []
     numbers: list[int] = []
     broken: list[tuple[int, str, str]] = []
+
+    def keep(row_no: int, record: list[str]) -> None:
+        assert header is not None
+        if len(record) > len(header) and any(c.strip() for c in record[len(header) :]):
+            broken.append((row_no, f"{len(record)} velden in plaats van {len(header)}", delimiter.join(record)))
+            return
+        rows.append((record + [""] * len(header))[: len(header)])
+        numbers.append(row_no)
+
     try:
         for record in reader:
-            line_no = reader.line_num  # physical line where this record ends
-            if header is None:
-                if not any(cell.strip() for cell in record):
-                    continue
-                header = [cell.strip() for cell in record]
-                header_line = line_no
-                continue
             if not any(cell.strip() for cell in record):
                 continue  # blank line: nothing to lose
-            row_no = line_no - header_line + 1
-            if len(record) > len(header) and any(c.strip() for c in record[len(header) :]):
-                broken.append((row_no, f"{len(record)} velden in plaats van {len(header)}", delimiter.join(record)))
+            if header is not None:
+                keep(reader.line_num, record)  # physical line where this record ends
                 continue
-            record = (record + [""] * len(header))[: len(header)]
-            rows.append(record)
-            numbers.append(row_no)
+            lead.append((reader.line_num, record))
+            if len(lead) == HEADER_SEARCH_ROWS:
+                header, header_line, after = _split_lead(lead)
+                for row_no, rec in after:
+                    keep(row_no, rec)
     except csv.Error as exc:
         raise InputError(f"{path}: CSV kan niet gelezen worden bij regel {reader.line_num}: {exc}") from None
     if header is None:
-        raise InputError(f"{path}: bestand is leeg")
+        if not lead:
+            raise InputError(f"{path}: bestand is leeg")
+        header, header_line, after = _split_lead(lead)
+        for row_no, rec in after:
+            keep(row_no, rec)
     _check_header(path, header)
     frame = pd.DataFrame(rows, columns=header, dtype=object)
     frame["_row"] = numbers
-    return RawTable(path, frame, broken, delimiter=delimiter)
+    return RawTable(path, frame, broken, delimiter=delimiter, header_row=header_line)
+
+
+def _split_lead(lead: list[tuple[int, list[Any]]]) -> tuple[list[str], int, list[tuple[int, list[Any]]]]:
+    """The header (stripped text), its row number, and the rows after it, from a file's first non-empty rows."""
+    at = header_position([cells for _, cells in lead])
+    row_no, cells = lead[at]
+    return [str(cell).strip() for cell in cells], row_no, lead[at + 1 :]
 
 
 def _read_jsonl(path: Path, text: str) -> RawTable:
@@ -157,7 +210,9 @@ def _read_xlsx(path: Path, data: bytes) -> RawTable:
     except (zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
         raise InputError(f"{path}: Excel-bestand kan niet gelezen worden ({exc})") from None
     sheet = workbook.worksheets[0]
+    lead: list[tuple[int, list[object]]] = []  # the first non-empty rows: the header may sit below a title block
     header: list[str] | None = None
+    header_row = 1
     rows: list[list[object]] = []
     numbers: list[int] = []
     for row_no, values in enumerate(sheet.iter_rows(values_only=True), start=1):
@@ -165,17 +220,27 @@ def _read_xlsx(path: Path, data: bytes) -> RawTable:
         if not any(str(c).strip() for c in cells):
             continue
         if header is None:
-            header = [str(c).strip() for c in cells]
-            continue
-        rows.append((list(cells) + [""] * len(header))[: len(header)])
-        numbers.append(row_no)
+            lead.append((row_no, cells))
+            if len(lead) < HEADER_SEARCH_ROWS:
+                continue
+            header, header_row, after = _split_lead(lead)
+        else:
+            after = [(row_no, cells)]
+        for number, row in after:
+            rows.append((list(row) + [""] * len(header))[: len(header)])
+            numbers.append(number)
     workbook.close()
     if header is None:
-        raise InputError(f"{path}: werkblad '{sheet.title}' is leeg")
+        if not lead:
+            raise InputError(f"{path}: werkblad '{sheet.title}' is leeg")
+        header, header_row, after = _split_lead(lead)
+        for number, row in after:
+            rows.append((list(row) + [""] * len(header))[: len(header)])
+            numbers.append(number)
     _check_header(path, header)
     frame = pd.DataFrame(rows, columns=header, dtype=object)
     frame["_row"] = numbers
-    return RawTable(path, frame, [])
+    return RawTable(path, frame, [], header_row=header_row)
 
 
 def _check_header(path: Path, header: list[str]) -> None:
@@ -204,4 +269,7 @@ def require_columns(table: RawTable, required: tuple[str, ...], mapping: dict[st
     if missing:
         present = ", ".join(str(c) for c in table.frame.columns if c != "_row")
         hint = " Gebruik [columns] in het instellingenbestand om eigen kolomnamen te koppelen." if not mapping else ""
-        raise InputError(f"{table.path}: verplichte kolom ontbreekt: {', '.join(missing)} (gevonden: {present}).{hint}")
+        where = f" in de kopregel op rij {table.header_row}" if table.header_row > 1 else ""
+        raise InputError(
+            f"{table.path}: verplichte kolom ontbreekt: {', '.join(missing)} (gevonden{where}: {present}).{hint}"
+        )
