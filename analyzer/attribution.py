@@ -11,7 +11,11 @@ calls, may still be linked to a letter its theme's other topics are linked to or
 faintly resemble (link.weak_candidates), but only when the timing of its calls shows that letter
 (an F test, :func:`_fit_topic`). Those letters are tried in the order of the topic's own content,
 so of two letters mailed on the same days (which timing cannot tell apart) the one the callers'
-words are closer to is kept. A topic whose calls do not follow any mailing stays unlinked.
+words are closer to is kept. The same test applies to a candidate whose content match is only
+marginal (below ``LinkSettings.firm_content``) when timing shows the letter in another topic: its
+mailings are visible in the data, so where they do not show, the topic's seasonal background is not
+handed to it. Letters that timing shows nowhere (steady weekly mailings) keep what content gives them.
+A topic whose calls do not follow any mailing stays unlinked.
 A letter rewritten during the period (its stored text is version 2 or later, ``valid_from``) gets
 one pressure column per version, so the old and the new text each have their own calls per
 letter sent: with one column the fit averages them and a rewrite's effect all but disappears.
@@ -124,12 +128,8 @@ def attribute(
             curves[c] += coef[k] * part
         return curves, X @ coef, {columns[k][0] for k in shown}
 
-    shares: dict[tuple[int, str], np.ndarray] = {}  # (topic row, template) -> share of each day's calls
-    proven: set[tuple[int, str]] = set()  # pairs whose calls timing shows (see _fit_topic)
-    for r in range(len(topic_ids)):
-        if counts[:, r].sum() == 0:
-            continue
-        cands = usable(candidates[r])
+    def topic_fit(r: int, cands: list[str]) -> tuple[list[str], dict[str, np.ndarray], np.ndarray, set[str]] | None:
+        """The letters kept for one topic row with their fitted curves, the whole fit and the shown ones."""
         if cands:
             curves, fitted, shown = fit(r, cands)
         if not cands or not any(curve.any() for curve in curves.values()):
@@ -141,8 +141,30 @@ def attribute(
                 if len(trial[2]) == len(cands) + 1:  # c shown beside those kept so far (so all are)
                     cands, kept = [*cands, c], trial
             if kept is None:
-                continue
+                return None
             curves, fitted, shown = kept
+        return cands, curves, fitted, shown
+
+    fits = {r: topic_fit(r, usable(candidates[r])) for r in range(len(topic_ids)) if counts[:, r].sum() > 0}
+    # A letter whose calls timing shows somewhere must show them too where its content is only marginal:
+    # there, NNLS can hand it the seasonal background of a topic that merely shares some words with it.
+    shown_somewhere = {c for result in fits.values() if result for c in result[3]}
+    for r, result in fits.items():
+        if result is None:
+            continue
+        doubtful = [
+            c
+            for c in result[0]
+            if c not in result[3] and c in shown_somewhere and float(combined.iloc[r][c]) < settings.firm_content
+        ]
+        if doubtful:
+            fits[r] = topic_fit(r, [c for c in result[0] if c not in doubtful])
+    shares: dict[tuple[int, str], np.ndarray] = {}  # (topic row, template) -> share of each day's calls
+    proven: set[tuple[int, str]] = set()  # pairs whose calls timing shows (see _fit_topic)
+    for r, result in fits.items():
+        if result is None:
+            continue
+        cands, curves, fitted, shown = result
         with np.errstate(invalid="ignore", divide="ignore"):
             for c in cands:
                 if curves[c].any():

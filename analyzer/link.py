@@ -42,6 +42,7 @@ class LinkSettings:
     max_candidates: int = 5
     mention_weight: float = 0.5
     weak_content: float = 0.05  # a topic without candidates may try letters above this, if timing shows them
+    firm_content: float = 0.20  # below this, a letter timing shows elsewhere must show in the topic too
 
 
 # --------------------------------------------------------------------------- content

@@ -319,3 +319,58 @@ def test_version_parts_split_the_mailings_where_the_new_text_took_effect() -> No
         "valid_from": ["2026-01-01", "2026-06-01", "2026-07-01", "2026-06-01", "2026-06-01"],
     })  # fmt: skip
     assert _current_version_since(frame) == {"b": pd.Timestamp("2026-06-01"), "c": pd.Timestamp("2026-07-01")}
+
+
+PASSPORT = "Uw paspoort verloopt binnenkort. Maak op tijd een afspraak bij burgerzaken en neem een pasfoto mee."
+PASSPORT_SUBJECTS = {
+    1: ["paspoort verloopt pasfoto meenemen", "paspoort verlopen wat meenemen afspraak", "pasfoto paspoort verloopt"],
+    2: ["briefadres aanvragen bij burgerzaken", "inschrijving adres burgerzaken", "briefadres afspraak maken"],
+}
+
+
+def _seasonal_year(seed: int) -> tuple[pd.DataFrame, pd.DataFrame, int]:
+    """A letter mailed monthly in seasonal volumes (topic 1 answers it) and a topic that shares a few words
+    with it (topic 2, "briefadres") whose calls no letter causes but that rise and fall with the same season."""
+    rng = np.random.default_rng(seed)
+    volume = np.array([300, 400, 700, 1000, 1300, 1300, 1000, 700, 400, 300, 300, 300]) * 10
+    sends = [pd.Timestamp(2026, month, 5) + pd.offsets.BDay(0) for month in range(1, 13)]
+    mailings = pd.DataFrame({"template_id": "paspoort", "sent_date": [d.date().isoformat() for d in sends],
+                             "count": volume})  # fmt: skip
+    sent = np.zeros(len(YEAR))
+    sent[[YEAR.get_loc(d) for d in sends]] = volume
+    weekday = np.array([1.3, 1.0, 1.0, 1.0, 0.9, 0.0, 0.0])[YEAR.day_of_week]
+    caused_mean = np.convolve(sent, LAG)[: len(YEAR)] * 0.002
+    means = {1: caused_mean + 1.0, 2: 1.0 + 6.0 * volume[YEAR.month - 1] / volume.max()}
+    rows, caused = [], 0
+    for topic, mean in means.items():
+        for part, part_mean in ((True, caused_mean), (False, mean - caused_mean)) if topic == 1 else ((False, mean),):
+            n = rng.poisson(part_mean * weekday)
+            caused += int(n.sum()) if part else 0
+            for day in np.repeat(np.arange(len(YEAR)), n):
+                subject = PASSPORT_SUBJECTS[topic][rng.integers(3)]
+                rows.append((YEAR[day] + pd.Timedelta(hours=10), topic, subject))
+    calls = pd.DataFrame(rows, columns=["timestamp", "topic_id", "subject"])
+    calls["text"] = "kl belt, " + calls["subject"]
+    calls.insert(0, "call_id", [f"C{i:06d}" for i in range(len(calls))])
+    return calls, mailings, caused
+
+
+@pytest.mark.parametrize("seed", [1, 3])
+def test_a_letter_timing_shows_elsewhere_gets_no_calls_where_it_only_shares_words_and_a_season(seed: int) -> None:
+    calls, mailings, caused = _seasonal_year(seed)
+    paragraphs = pd.DataFrame([("paspoort", 1, PASSPORT)], columns=["template_id", "paragraph_no", "text"])
+    letters = pd.DataFrame({"template_id": ["paspoort"], "title": ["Uw paspoort verloopt"], "kenmerk": [None]})
+    topic_ids, rows = np.unique(calls["topic_id"].to_numpy(), return_inverse=True)
+    content, _ = link.content_scores(link.topic_documents(calls["subject"], rows, len(topic_ids)), paragraphs)
+    firm = 0.25
+    assert LinkSettings().min_content <= content.at[1, "paspoort"] < firm < content.at[0, "paspoort"]
+
+    def attributed(settings: LinkSettings) -> dict[int, float]:
+        out = attribute(calls, paragraphs, letters, mailings, settings=settings)
+        return out.links.set_index("topic_id")["attributed_calls"].to_dict()
+
+    loose = attributed(LinkSettings(firm_content=0.0))
+    assert loose.get(2, 0.0) >= 10  # without the rule, NNLS hands the letter part of topic 2's season
+    firm_links = attributed(LinkSettings(firm_content=firm))
+    assert 2 not in firm_links  # timing shows the letter in topic 1, not in topic 2: no calls there
+    assert abs(firm_links[1] / caused - 1) <= 0.15 and firm_links[1] == pytest.approx(loose[1])
