@@ -462,25 +462,28 @@ class Store:
                 )
 
     def add_quarantine(self, rows: pd.DataFrame, run_id: int) -> int:
-        """Store rejected rows; a row already quarantined before (same file, row, reason) is not repeated."""
+        """Store rejected rows; a row already quarantined before (same file, row, column, reason) is not
+        repeated. Rows without a row number (a whole letter file) are fingerprinted too: each is stored."""
         if rows.empty:
             return 0
         frame = rows.copy()
         frame["raw_json"] = frame["raw"].map(lambda r: json.dumps(r, ensure_ascii=False, sort_keys=True))
-        frame["fingerprint"] = (
-            frame["kind"]
-            + "|"
-            + frame["source_file"]
-            + "|"
-            + frame["source_row"].astype(str)
-            + "|"
-            + frame["column_name"].fillna("")
-            + "|"
-            + frame["reason"]
-        )
+        frame["fingerprint"] = [
+            "|".join((_text(kind), _text(source), _row_text(row), _text(column), _text(reason)))
+            for kind, source, row, column, reason in zip(
+                frame["kind"], frame["source_file"], frame["source_row"], frame["column_name"], frame["reason"]
+            )
+        ]
         frame["source_row"] = frame["source_row"].astype("Int64")
         frame = frame.drop_duplicates("fingerprint").assign(run_id=run_id)
         with self.transaction() as con:
+            # Stores written before this fix may hold one row without a fingerprint (a letter file's):
+            # give it the fingerprint it would get now, so it is not repeated either.
+            con.execute(
+                "UPDATE quarantine SET fingerprint = kind || '|' || source_file || '|' || "
+                "coalesce(CAST(source_row AS VARCHAR), '') || '|' || coalesce(column_name, '') || '|' || reason "
+                "WHERE fingerprint IS NULL"
+            )
             columns = [
                 "kind",
                 "source_file",
@@ -496,7 +499,8 @@ class Store:
                 con.execute(
                     "INSERT INTO quarantine (run_id, kind, source_file, source_row, column_name, reason, "
                     "raw_json, fingerprint) SELECT run_id, kind, source_file, source_row, column_name, reason, "
-                    "raw_json, fingerprint FROM _q WHERE fingerprint NOT IN (SELECT fingerprint FROM quarantine)"
+                    "raw_json, fingerprint FROM _q "
+                    "WHERE NOT EXISTS (SELECT 1 FROM quarantine q WHERE q.fingerprint = _q.fingerprint)"
                 )
                 after = con.execute("SELECT count(*) FROM quarantine").fetchall()[0][0]
         return int(after - before)
@@ -572,3 +576,13 @@ class Store:
             "SELECT id, run_id, kind, source_file, source_row, column_name, reason, raw_json "
             "FROM quarantine ORDER BY id"
         ).df()
+
+
+def _text(value: object) -> str:
+    """A quarantine field as text for its fingerprint; missing (None, NaN, NA) is empty."""
+    return "" if value is None or (not isinstance(value, str) and pd.isna(value)) else str(value)
+
+
+def _row_text(value: object) -> str:
+    """A source row number as text ("7", not "7.0"); missing is empty."""
+    return "" if value is None or pd.isna(value) else str(int(value))

@@ -171,6 +171,21 @@ def test_quarantine_command_and_pseudonymised_raw_values(tmp_path, letters_dir, 
     assert "onbekende datum/tijd: 'kapot'" in capsys.readouterr().out
 
 
+def test_every_rejected_letter_file_and_row_reaches_the_quarantine(tmp_path, letters_dir, mailings_csv, config, capsys):
+    (letters_dir / "kapot.docx").write_bytes(b"PK\x03\x04 niet echt")
+    (letters_dir / "leeg.txt").write_text("  \n", encoding="utf-8")
+    rows = [*CALL_ROWS, ["C9", "gisteren", "datum klopt niet", "", "", "", ""]]
+    calls = write_csv(tmp_path / "calls.csv", CALL_HEADER, rows)
+    assert _analyze(tmp_path, [calls], letters_dir, mailings_csv, config) == 0
+    with Store(tmp_path / "s.duckdb", read_only=True) as s:
+        stored = s.quarantine()
+    assert sorted(stored["kind"]) == ["calls", "letters", "letters"]  # two letter files and one call row
+    assert any(stored["reason"].str.startswith("kapot.docx")) and any(stored["reason"].str.startswith("leeg.txt"))
+    assert _analyze(tmp_path, [calls], letters_dir, mailings_csv, config) == 0  # again: nothing repeated
+    with Store(tmp_path / "s.duckdb", read_only=True) as s:
+        assert s.count("quarantine") == 3
+
+
 def test_column_mapping_from_settings_file(tmp_path, letters_dir, mailings_csv, capsys) -> None:
     config = tmp_path / "kcc.toml"
     config.write_text(

@@ -79,7 +79,7 @@ def test_bad_letter_files_are_quarantined_not_fatal(letters_dir: Path) -> None:
     assert len(batch.letters) == 5
     assert batch.rows_in == len(batch.letters) + len(batch.rejected) == 9
     reasons = " | ".join(batch.rejected.frame()["reason"])
-    assert "kapot.docx: kan niet gelezen worden" in reasons
+    assert "kapot.docx: kan niet gelezen worden: beschadigd of geen echt Word-bestand" in reasons
     assert "leeg.txt: bevat geen tekst" in reasons
     assert "plaatje.png: bestandstype .png wordt niet ondersteund" in reasons
     assert "yaml.md: front matter is geen geldige YAML" in reasons

@@ -102,6 +102,38 @@ def test_quarantine_is_not_repeated_on_reingest(store: Store) -> None:
     assert store.count("quarantine") == 1
 
 
+def test_rejected_files_without_a_row_number_are_each_kept_and_block_nothing(store: Store) -> None:
+    def rejected(kind: str, row: int | None, column: str | None, reason: str) -> dict:
+        return {"kind": kind, "source_file": "brieven", "source_row": row, "column_name": column, "reason": reason,
+                "raw": {"file": reason.split(":")[0]}}  # fmt: skip
+
+    letters = pd.DataFrame(
+        [rejected("letters", None, None, "kapot.docx: kan niet gelezen worden"),
+         rejected("letters", None, None, "leeg.txt: bevat geen tekst")]
+    )  # fmt: skip
+    calls = pd.DataFrame([rejected("calls", 7, "timestamp", "onbekende datum/tijd: 'gisteren'")])
+    assert store.add_quarantine(letters, run_id=1) == 2
+    assert store.add_quarantine(calls, run_id=1) == 1  # rows after a letter file's are stored too
+    assert store.add_quarantine(pd.concat([letters, calls]), run_id=2) == 0  # and none is repeated
+    assert store.count("quarantine") == 3
+    assert store.con.execute("SELECT count(*) FROM quarantine WHERE fingerprint IS NULL").fetchone()[0] == 0
+
+
+def test_an_old_quarantine_row_without_fingerprint_is_repaired_not_blocking(store: Store) -> None:
+    store.con.execute(
+        "INSERT INTO quarantine (run_id, kind, source_file, source_row, column_name, reason, raw_json, fingerprint) "
+        "VALUES (1, 'letters', 'brieven', NULL, NULL, 'kapot.docx: kan niet gelezen worden', '{}', NULL)"
+    )  # what a store written before the fix holds after a rejected letter file
+    fields = ["kind", "source_file", "source_row", "column_name", "reason", "raw"]
+    calls = pd.DataFrame([["calls", "c.csv", 3, "text", "text is leeg", {}]], columns=fields)
+    same_letter = pd.DataFrame(
+        [["letters", "brieven", None, None, "kapot.docx: kan niet gelezen worden", {}]], columns=fields
+    )
+    assert store.add_quarantine(calls, run_id=2) == 1
+    assert store.add_quarantine(same_letter, run_id=2) == 0
+    assert store.count("quarantine") == 2
+
+
 def test_read_only_missing_store_is_a_clear_error(tmp_path: Path) -> None:
     with pytest.raises(InputError, match="database niet gevonden"):
         Store(tmp_path / "geen.duckdb", read_only=True)

@@ -193,7 +193,10 @@ def read_letter(path: Path) -> Letter:
     except InputError:
         raise
     except Exception as exc:  # noqa: BLE001 — any parser failure is a bad file, named as such
-        raise InputError(f"{path.name}: kan niet gelezen worden ({type(exc).__name__}: {exc})") from None
+        kind = {".docx": "Word-bestand", ".pdf": "PDF-bestand", ".odt": "ODT-bestand"}.get(suffix, "tekstbestand")
+        raise InputError(
+            f"{path.name}: kan niet gelezen worden: beschadigd of geen echt {kind} ({type(exc).__name__}: {exc})"
+        ) from None
     text = clean_text(body)
     if not text:
         raise InputError(f"{path.name}: bevat geen tekst")
@@ -274,8 +277,13 @@ def _read_docx(path: Path) -> tuple[dict, str]:
 
 
 def _read_pdf(path: Path) -> tuple[dict, str]:
+    import logging
+
     from pypdf import PdfReader
 
+    # pypdf logs its repairs of a damaged file in English ("EOF marker not found"); what cannot be read
+    # is reported once, in Dutch, by the caller, and the quarantine keeps it.
+    logging.getLogger("pypdf").setLevel(logging.ERROR)
     reader = PdfReader(str(path))
     if reader.is_encrypted:
         raise InputError(f"{path.name}: PDF is beveiligd met een wachtwoord")
