@@ -116,3 +116,18 @@ def test_mailings_validation(tmp_path: Path) -> None:
     assert rejected.loc[5, "column_name"] == "sent_date"
     assert {rejected.loc[i, "column_name"] for i in (6, 7, 9)} == {"count"}
     assert rejected.loc[8, "column_name"] == "template_id"
+
+
+def test_a_mistyped_template_id_gets_a_hint(tmp_path: Path) -> None:
+    rows = [
+        ["WOZ-Beschikking", "2026-02-27", "100"],
+        ["woz-beschiking", "2026-02-27", "100"],
+        ["brief-x", "2026-02-27", "1"],
+    ]
+    path = write_csv(tmp_path / "mailings.csv", ["template_id", "sent_date", "count"], rows)
+    reasons = read_mailings(path, {"woz-beschikking", "grofvuil"}).rejected.frame()["reason"].tolist()
+    assert reasons == [
+        "sjabloon 'WOZ-Beschikking' staat niet in de brievenmap (bedoelt u 'woz-beschikking'?)",
+        "sjabloon 'woz-beschiking' staat niet in de brievenmap (bedoelt u 'woz-beschikking'?)",
+        "sjabloon 'brief-x' staat niet in de brievenmap",
+    ]

@@ -7,6 +7,7 @@ are added up: a mailing may go out in batches.
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -62,7 +63,10 @@ def read_mailings(
         elif counts.failed[i] or counts.values.iloc[i] == 0:
             column, reason = "count", f"aantal brieven moet een positief geheel getal zijn: '{row['count']}'"
         elif tid not in known_templates:
-            column, reason = "template_id", f"sjabloon '{tid}' staat niet in de brievenmap"
+            column, reason = (
+                "template_id",
+                f"sjabloon '{tid}' staat niet in de brievenmap{_did_you_mean(tid, known_templates)}",
+            )
             if tid not in unknown:
                 unknown.append(tid)
         else:
@@ -79,3 +83,13 @@ def read_mailings(
         }
     ).reset_index(drop=True)
     return MailingBatch(table.path, table.rows_in, accepted, rejected, unknown)
+
+
+def _did_you_mean(template: str, known: Collection[str]) -> str:
+    """A hint at the letter a mistyped template id probably means (other case, a typo), or nothing."""
+    import difflib
+
+    by_lower = {k.lower(): k for k in known}
+    close = difflib.get_close_matches(template.lower(), list(by_lower), n=1, cutoff=0.85)
+    match = template.lower() if template.lower() in by_lower else (close[0] if close else None)
+    return f" (bedoelt u '{by_lower[match]}'?)" if match is not None else ""
