@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pandas as pd
@@ -178,6 +179,27 @@ def test_jsonl_broken_line_is_quarantined(tmp_path: Path) -> None:
     batch = read_calls(path)
     assert batch.rows_in == 3 and len(batch.accepted) == 1
     assert batch.rejected.frame()["source_row"].tolist() == [2, 3]
+
+
+def test_jsonl_text_that_is_not_text_is_quarantined(tmp_path: Path) -> None:
+    lines = [
+        {"call_id": "A", "timestamp": "2026-01-05 10:00", "text": "brief WOZ niet begrepen"},
+        {"call_id": "B", "timestamp": "2026-01-05 10:01", "text": {"notitie": "genest"}},
+        {"call_id": "C", "timestamp": "2026-01-05 10:02", "text": ["a", "b"]},
+        {"call_id": "D", "timestamp": "2026-01-05 10:03", "text": True},
+        {"call_id": "E", "timestamp": "2026-01-05 10:04", "text": 12345},  # a number is text enough
+    ]
+    path = tmp_path / "calls.jsonl"
+    path.write_text("\n".join(json.dumps(line) for line in lines) + "\n", encoding="utf-8")
+    batch = read_calls(path)
+    assert batch.accepted["call_id"].tolist() == ["A", "E"] and batch.accepted["text"].tolist()[1] == "12345"
+    rejected = batch.rejected.frame()
+    assert rejected["source_row"].tolist() == [2, 3, 4] and set(rejected["column_name"]) == {"text"}
+    assert rejected["reason"].tolist() == [
+        "text is geen tekst maar een object (JSON)",
+        "text is geen tekst maar een lijst (JSON)",
+        "text is geen tekst maar waar/onwaar (JSON)",
+    ]
 
 
 @pytest.mark.parametrize(

@@ -56,7 +56,9 @@ def validate_calls(table: RawTable) -> CallBatch:
 
     call_id = clean_strings(frame["call_id"])
     flag(call_id.isna().to_numpy(), "call_id", "call_id is leeg")
-    text = clean_strings(frame["text"])
+    structured = frame["text"].map(lambda v: isinstance(v, (dict, list, bool))).to_numpy(dtype=bool)
+    flag(structured, "text", lambda v: f"text is geen tekst maar {_kind_of(v)} (JSON)")
+    text = clean_strings(frame["text"].where(~structured, ""))
     flag(text.isna().to_numpy(), "text", "text is leeg")
     stamps = parse_timestamps(frame["timestamp"])
     flag(
@@ -103,6 +105,13 @@ def validate_calls(table: RawTable) -> CallBatch:
     ).reset_index(drop=True)
     assert set(CALL_COLUMNS) <= set(accepted.columns)
     return CallBatch(table.path, table.rows_in, accepted, rejected)
+
+
+def _kind_of(value: object) -> str:
+    """What a JSON value that should have been text is, in Dutch."""
+    if isinstance(value, bool):
+        return "waar/onwaar"
+    return "een lijst" if isinstance(value, list) else "een object"
 
 
 def _optional(frame: pd.DataFrame, column: str) -> pd.Series:
