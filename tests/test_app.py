@@ -50,6 +50,31 @@ def test_overzicht_shows_totals_and_top_letter(monkeypatch, app_store) -> None:
     assert at.sidebar.number_input(key="cost_per_call").value == pytest.approx(5.5)
 
 
+def test_overzicht_lists_rejected_input_with_place_and_reason(monkeypatch, app_store, tmp_path) -> None:
+    import shutil
+
+    store_path = tmp_path / "met-afgekeurd.duckdb"
+    shutil.copy(app_store, store_path)
+    fields = ["kind", "source_file", "source_row", "column_name", "reason", "raw"]
+    rows = pd.DataFrame(
+        [
+            ["calls", "export.csv", 7, "timestamp", "onbekende datum/tijd: 'gisteren'", {}],
+            ["calls", "export.csv", 9, "text", "text is leeg", {}],
+            ["letters", "brieven", None, None, "kapot.docx: kan niet gelezen worden", {}],
+        ],
+        columns=fields,
+    )
+    with Store(store_path) as store:
+        store.add_quarantine(rows, run_id=1)
+    at = _app(monkeypatch, store_path)
+    assert [e.label for e in at.expander] == ["Afgekeurde invoer: 3 regels (2 gesprekken, 1 brieven)"]
+    rejected = _tables(at)[-1]
+    assert list(rejected.columns) == ["soort", "bestand", "rij", "kolom", "reden", "analyse"]
+    assert rejected["reden"].tolist()[0] == "kapot.docx: kan niet gelezen worden"  # newest first
+    assert rejected.loc[rejected["rij"] == 7, "kolom"].tolist() == ["timestamp"]
+    assert not _app(monkeypatch, app_store).expander  # nothing rejected: no list
+
+
 def test_brieven_ranking_detail_and_filters(monkeypatch, app_store) -> None:
     at = _app(monkeypatch, app_store, "views/brieven.py")
     ranking = _tables(at)[0]

@@ -1,10 +1,10 @@
-"""Overzicht (landing page): totals for the period, the worst letters and the biggest spikes."""
+"""Overzicht (landing page): totals for the period, the worst letters, the biggest spikes, rejected input."""
 
 from __future__ import annotations
 
 import streamlit as st
 
-from views.common import labelled, load, table
+from views.common import downloads, labelled, load, table
 
 st.title("Overzicht")
 ctx = st.session_state.get("context")
@@ -52,3 +52,15 @@ else:
         key="overzicht_pieken",
     )
     st.page_link("views/gesprekken.py", label="Pieken en onderwerpen bekijken", icon=":material/call:")
+
+rejected = load("rejected_input")
+if not rejected.empty:
+    counts = rejected["soort"].value_counts()
+    parts = ", ".join(f"{n} {kind}" for kind, n in counts.items())
+    with st.expander(f"Afgekeurde invoer: {len(rejected)} regels ({parts})", icon=":material/report:"):
+        st.caption(
+            "Regels en bestanden die niet zijn ingelezen, met de plek in het bestand en de reden. Verbeter ze in "
+            "de bron en lees opnieuw in; al ingelezen gesprekken worden niet dubbel geteld."
+        )
+        table(rejected, key="overzicht_afgekeurd", column_config={"rij": st.column_config.NumberColumn(format="%d")})
+        downloads(rejected, "afgekeurde-invoer", "Afgekeurd", key="overzicht_afgekeurd_dl")

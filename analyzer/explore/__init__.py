@@ -56,7 +56,7 @@ from analyzer.explore.topics import (
     topic_spikes,
     topic_table,
 )
-from analyzer.explore.totals import call_day_counts, overview, top_spikes
+from analyzer.explore.totals import REJECTED_KINDS, call_day_counts, overview, rejected_input, top_spikes
 
 __all__ = [
     # base
@@ -70,6 +70,8 @@ __all__ = [
     "call_day_counts",
     "overview",
     "top_spikes",
+    "REJECTED_KINDS",
+    "rejected_input",
     # letters
     "DEMAND_LABELS",
     "FINDING_LABELS",

@@ -1,4 +1,4 @@
-"""Overzicht: totals for the period and the largest spikes."""
+"""Overzicht: totals for the period, the largest spikes and the input that was rejected."""
 
 from __future__ import annotations
 
@@ -68,3 +68,25 @@ def top_spikes(store: Store, start: dt.date | None = None, end: dt.date | None =
         """,
         [lo, hi, n],
     ).df()
+
+
+REJECTED_KINDS = {"calls": "gesprekken", "letters": "brieven", "mailings": "verzendlog"}
+
+
+def rejected_input(store: Store) -> pd.DataFrame:
+    """The quarantine as the app shows it, newest run first: ``soort`` (gesprekken, brieven, verzendlog),
+    ``bestand``, ``rij`` (the row as seen in the file; empty for a whole letter file), ``kolom``,
+    ``reden`` and ``analyse`` (the run). The rejected values themselves stay out of the app (they are
+    pseudonymised, but a reviewer needs the reason and the place, and ``analyzer quarantine`` has them)."""
+    frame = store.quarantine()
+    out = pd.DataFrame(
+        {
+            "soort": frame["kind"].map(REJECTED_KINDS).fillna(frame["kind"]),
+            "bestand": frame["source_file"],
+            "rij": frame["source_row"].astype("Int64"),
+            "kolom": frame["column_name"],
+            "reden": frame["reason"],
+            "analyse": frame["run_id"].astype("Int64"),
+        }
+    )
+    return out.iloc[::-1].reset_index(drop=True)
