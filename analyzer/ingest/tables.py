@@ -19,9 +19,11 @@ from __future__ import annotations
 
 import csv
 import io
+import itertools
 import json
 import math
 import statistics
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -123,52 +125,41 @@ def _read_csv(path: Path, text: str) -> RawTable:
     first_lines = [line for line in text.splitlines() if line.strip()][:HEADER_SEARCH_ROWS]
     delimiter = _sniff_delimiter(first_lines)
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-    header: list[str] | None = None
-    header_line = 1
-    lead: list[tuple[int, list[str]]] = []  # the first non-empty records: the header may sit below a title block
+    # Non-empty records with the physical line where each ends (blank lines: nothing to lose).
+    records = ((reader.line_num, record) for record in reader if any(cell.strip() for cell in record))
     rows: list[list[str]] = []
     numbers: list[int] = []
     broken: list[tuple[int, str, str]] = []
-
-    def keep(row_no: int, record: list[str]) -> None:
-        assert header is not None
-        if len(record) > len(header) and any(c.strip() for c in record[len(header) :]):
-            broken.append((row_no, f"{len(record)} velden in plaats van {len(header)}", delimiter.join(record)))
-            return
-        rows.append((record + [""] * len(header))[: len(header)])
-        numbers.append(row_no)
-
     try:
-        for record in reader:
-            if not any(cell.strip() for cell in record):
-                continue  # blank line: nothing to lose
-            if header is not None:
-                keep(reader.line_num, record)  # physical line where this record ends
+        header, header_line, data = _split_header(records)
+        if header is None:
+            raise InputError(f"{path}: bestand is leeg")
+        for row_no, record in data:
+            if len(record) > len(header) and any(c.strip() for c in record[len(header) :]):
+                broken.append((row_no, f"{len(record)} velden in plaats van {len(header)}", delimiter.join(record)))
                 continue
-            lead.append((reader.line_num, record))
-            if len(lead) == HEADER_SEARCH_ROWS:
-                header, header_line, after = _split_lead(lead)
-                for row_no, rec in after:
-                    keep(row_no, rec)
+            rows.append((record + [""] * len(header))[: len(header)])
+            numbers.append(row_no)
     except csv.Error as exc:
         raise InputError(f"{path}: CSV kan niet gelezen worden bij regel {reader.line_num}: {exc}") from None
-    if header is None:
-        if not lead:
-            raise InputError(f"{path}: bestand is leeg")
-        header, header_line, after = _split_lead(lead)
-        for row_no, rec in after:
-            keep(row_no, rec)
     _check_header(path, header)
     frame = pd.DataFrame(rows, columns=header, dtype=object)
     frame["_row"] = numbers
     return RawTable(path, frame, broken, delimiter=delimiter, header_row=header_line)
 
 
-def _split_lead(lead: list[tuple[int, list[Any]]]) -> tuple[list[str], int, list[tuple[int, list[Any]]]]:
-    """The header (stripped text), its row number, and the rows after it, from a file's first non-empty rows."""
+def _split_header(
+    rows: Iterator[tuple[int, list[Any]]],
+) -> tuple[list[str] | None, int, Iterator[tuple[int, list[Any]]]]:
+    """From a file's non-empty rows (row number, cells): the header (stripped text; None for no rows),
+    its row number, and the rows after it. The header is looked for among the first
+    ``HEADER_SEARCH_ROWS`` rows (``header_position``); the title rows above it are dropped."""
+    lead = list(itertools.islice(rows, HEADER_SEARCH_ROWS))
+    if not lead:
+        return None, 1, iter(())
     at = header_position([cells for _, cells in lead])
     row_no, cells = lead[at]
-    return [str(cell).strip() for cell in cells], row_no, lead[at + 1 :]
+    return [str(cell).strip() for cell in cells], row_no, itertools.chain(lead[at + 1 :], rows)
 
 
 def _read_jsonl(path: Path, text: str) -> RawTable:
@@ -210,33 +201,19 @@ def _read_xlsx(path: Path, data: bytes) -> RawTable:
     except (zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
         raise InputError(f"{path}: Excel-bestand kan niet gelezen worden ({exc})") from None
     sheet = workbook.worksheets[0]
-    lead: list[tuple[int, list[object]]] = []  # the first non-empty rows: the header may sit below a title block
-    header: list[str] | None = None
-    header_row = 1
     rows: list[list[object]] = []
     numbers: list[int] = []
-    for row_no, values in enumerate(sheet.iter_rows(values_only=True), start=1):
-        cells = ["" if v is None else v for v in values]
-        if not any(str(c).strip() for c in cells):
-            continue
+    try:
+        cells = (["" if v is None else v for v in values] for values in sheet.iter_rows(values_only=True))
+        filled = ((n, row) for n, row in enumerate(cells, start=1) if any(str(c).strip() for c in row))
+        header, header_row, data = _split_header(filled)
         if header is None:
-            lead.append((row_no, cells))
-            if len(lead) < HEADER_SEARCH_ROWS:
-                continue
-            header, header_row, after = _split_lead(lead)
-        else:
-            after = [(row_no, cells)]
-        for number, row in after:
-            rows.append((list(row) + [""] * len(header))[: len(header)])
-            numbers.append(number)
-    workbook.close()
-    if header is None:
-        if not lead:
             raise InputError(f"{path}: werkblad '{sheet.title}' is leeg")
-        header, header_row, after = _split_lead(lead)
-        for number, row in after:
+        for row_no, row in data:
             rows.append((list(row) + [""] * len(header))[: len(header)])
-            numbers.append(number)
+            numbers.append(row_no)
+    finally:
+        workbook.close()
     _check_header(path, header)
     frame = pd.DataFrame(rows, columns=header, dtype=object)
     frame["_row"] = numbers
