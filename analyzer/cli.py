@@ -173,6 +173,8 @@ REPORT_LABELS = {
     "estimated_cost_eur": "kosten (EUR)",
     "top_topic": "onderwerp-id",
     "top_topic_label": "belangrijkste onderwerp",
+    "top_topic_share": "aandeel van dat onderwerp",
+    "n_topics": "aantal onderwerpen",
     "top_paragraph": "alinea",
     "top_paragraph_text": "tekst van de alinea",
     "first_sent": "eerste",
@@ -205,6 +207,7 @@ def cmd_report(args: argparse.Namespace) -> int:
         "calls_per_1000",
     ):
         frame[col] = frame[col].round(1)
+    frame["top_topic_share"] = frame["top_topic_share"].astype(float).round(3)
     frame["estimated_cost_eur"] = frame["estimated_cost_eur"].round(0)
     if args.format == "table":  # the full width is for JSON and the file exports
         frame = frame[[c for c in REPORT_LABELS if c in TABLE_COLUMNS]]

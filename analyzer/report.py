@@ -22,6 +22,8 @@ RANKING_COLUMNS = [
     "estimated_cost_eur",
     "top_topic",
     "top_topic_label",
+    "top_topic_share",
+    "n_topics",
     "top_paragraph",
     "top_paragraph_text",
     "b1_verdict",
@@ -42,7 +44,11 @@ def letter_ranking(store: Store) -> pd.DataFrame:
         WITH sent AS (
             SELECT template_id, sum(count)::BIGINT AS letters_sent, min(sent_date) AS first_sent,
                    max(sent_date) AS last_sent
-            FROM mailings GROUP BY template_id)
+            FROM mailings GROUP BY template_id),
+        spread AS (  -- how much of a letter's calls its top topic holds, over how many topics
+            SELECT template_id, max(attributed_calls) / nullif(sum(attributed_calls), 0) AS top_topic_share,
+                   count(*) FILTER (WHERE attributed_calls >= 0.5) AS n_topics
+            FROM letter_links GROUP BY template_id)
         SELECT l.template_id, l.title, l.department,
                coalesce(a.letters_sent, s.letters_sent, 0)::BIGINT AS letters_sent,
                coalesce(a.attributed_calls, 0) AS attributed_calls,
@@ -52,11 +58,14 @@ def letter_ranking(store: Store) -> pd.DataFrame:
                coalesce(a.avoidable_calls, 0) AS avoidable_calls,
                coalesce(a.calls_per_1000, 0) AS calls_per_1000,
                coalesce(a.estimated_cost_eur, 0) AS estimated_cost_eur,
-               a.top_topic, t.label AS top_topic_label, a.top_paragraph, p.text AS top_paragraph_text,
+               a.top_topic, t.label AS top_topic_label,
+               CASE WHEN a.top_topic IS NOT NULL THEN d.top_topic_share END AS top_topic_share,
+               coalesce(d.n_topics, 0)::INTEGER AS n_topics, a.top_paragraph, p.text AS top_paragraph_text,
                r.b1_verdict, r.lint_level::INTEGER AS lint_level, s.first_sent, s.last_sent
         FROM letters l
         LEFT JOIN letter_attribution a USING (template_id)
         LEFT JOIN sent s USING (template_id)
+        LEFT JOIN spread d USING (template_id)
         LEFT JOIN topics t ON t.topic_id = a.top_topic
         LEFT JOIN letter_paragraphs p ON p.template_id = l.template_id AND p.paragraph_no = a.top_paragraph
         LEFT JOIN letter_readability r ON r.template_id = l.template_id

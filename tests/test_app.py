@@ -85,6 +85,11 @@ def test_brieven_ranking_detail_and_filters(monkeypatch, app_store) -> None:
     assert '<div class="hot"' in html and "<mark" in html and "onderhavige" in html
     assert any("B1-oordeel" in w.value for w in at.warning)
     assert "Wanneer bellen mensen na een verzending?" in [h.value for h in at.subheader]
+    # Onderwerpen: the topics the letter's calls come from, with the reasons and an example note.
+    topics = next(t for t in _tables(at) if "noemt de brief" in t.columns)
+    assert len(topics) == 1 and topics["aandeel"].iloc[0] == pytest.approx(1.0)
+    assert topics["voorbeeld"].iloc[0] == "klant snapt besluit op bezwaar niet"
+    assert any("komen uit één onderwerp" in m.value for m in at.markdown)
     # The cost per call in the sidebar changes the costs shown.
     cost = ranking["geschatte kosten (€)"].iloc[0]
     at.sidebar.number_input(key="cost_per_call").set_value(11.0).run()

@@ -229,6 +229,40 @@ def test_letter_detail_markup_and_notes(store) -> None:
     assert explore.letter_detail(store, "bestaat-niet") is None
 
 
+def test_letter_topics_show_where_a_letters_calls_come_from(app_store, tmp_path) -> None:
+    path = tmp_path / "topics.duckdb"
+    path.write_bytes(app_store.read_bytes())
+    with Store(path) as s:
+        own = s.con.execute("SELECT topic_id FROM letter_links WHERE template_id = ?", [TOP_LETTER]).fetchone()[0]
+        other = s.con.execute("SELECT topic_id FROM letter_links WHERE template_id = 'grofvuil'").fetchone()[0]
+        assert own != other
+        # The bezwaar letter also gets 20 calls in grofvuil's topic, and a crumb that is not worth a row.
+        s.con.execute(
+            "INSERT INTO letter_links (template_id, topic_id, link_score, content_score, timing_score, mention_score, "
+            "paragraph_no, attributed_calls, evidence_json, run_id) VALUES "
+            "(?, ?, 0.3, 0.2, 0.6, 0.0, 2, 20.0, ?, 1), (?, 9999, 0.1, 0.1, 0.1, 0.0, 1, 0.2, NULL, 1)",
+            [TOP_LETTER, other, json.dumps(["vraag over de afspraak in de brief"]), TOP_LETTER],
+        )
+    with explore.open_store(path) as s:
+        topics = explore.letter_topics(s, TOP_LETTER)
+        ranking = explore.ranking(s).set_index("template_id")
+        assert explore.letter_topics(s, "bestaat-niet").empty
+    own_calls = 56 + 3 * 12
+    total = own_calls + 20 + 0.2
+    assert topics["topic_id"].tolist() == [own, other]  # most calls first; the 0.2-call crumb is left out
+    assert topics["attributed_calls"].tolist() == [own_calls, 20]
+    assert topics["share"].tolist() == pytest.approx([own_calls / total, 20 / total])
+    # All of the letter's calls in its own topic were typed as clarification; none of them are in the other topic.
+    assert topics["avoidable_calls"].iloc[0] == pytest.approx(own_calls)
+    assert pd.isna(topics["avoidable_calls"].iloc[1])
+    assert topics["example"].tolist() == [NOTES["bezwaar"][0], "vraag over de afspraak in de brief"]
+    assert topics["paragraph_no"].tolist() == [4, 2] and topics["timing_score"].iloc[1] == pytest.approx(0.6)
+    # The ranking says how much of each letter its top topic holds.
+    assert ranking.loc[TOP_LETTER, "top_topic_share"] == pytest.approx(own_calls / total)
+    assert ranking.loc[TOP_LETTER, "n_topics"] == 2
+    assert ranking.loc["grofvuil", "top_topic_share"] == pytest.approx(1.0) and ranking.loc["grofvuil", "n_topics"] == 1
+
+
 def test_letter_markup_escapes_and_skips_overlaps() -> None:
     findings = explore.findings_table(
         pd.DataFrame(

@@ -97,9 +97,10 @@ if readability:
     box = st.success if verdict == "B1" else st.warning
     box(f"**B1-oordeel: {verdict}**" + "".join(f"\n- {r}" for r in reasons))
 
-text_tab, calls_tab, notes_tab, demand_tab, version_tab = st.tabs(
-    ["Brieftekst en bevindingen", "Gesprekken in de tijd", "Voorbeeldgesprekken", "Soorten contact", "Versies"]
-)
+text_tab, calls_tab, topics_tab, notes_tab, demand_tab, version_tab = st.tabs(
+    ["Brieftekst en bevindingen", "Gesprekken in de tijd", "Onderwerpen", "Voorbeeldgesprekken", "Soorten contact",
+     "Versies"]
+)  # fmt: skip
 with text_tab:
     findings = detail["findings"]
     top = detail["top_paragraph"]
@@ -174,6 +175,52 @@ with calls_tab:
                 "De gegevens lieten (nog) niet zien wanneer gesprekken na een verzending komen; de analyse "
                 "rekent met een standaardpatroon (bezorging na 1 à 2 dagen, de meeste gesprekken in de week erna)."
             )
+with topics_tab:
+    topics = load("letter_topics", chosen)
+    if topics.empty:
+        st.info("Nog geen gesprekken aan deze brief toegerekend.")
+    else:
+        top_share = float(topics["share"].iloc[0])
+        if len(topics) == 1:
+            st.markdown(
+                f"De toegerekende gesprekken over deze brief komen uit één onderwerp: *{topics['label'].iloc[0]}*."
+            )
+        else:
+            st.markdown(
+                f"De toegerekende gesprekken over deze brief komen uit **{len(topics)} onderwerpen**. "
+                f"Het grootste, *{topics['label'].iloc[0]}*, heeft {top_share:.0%} ervan."
+            )
+        if len(topics) > 1 and top_share < 0.3:
+            st.caption(
+                "De vragen over deze brief zijn verspreid over veel onderwerpen: het belangrijkste onderwerp in de "
+                "ranglijst zegt dan weinig over de brief als geheel. Kijk naar de voorbeelden hieronder."
+            )
+        shown = topics.head(15).assign(percent=lambda f: 100 * f["share"])
+        bars = (
+            alt.Chart(shown)
+            .mark_bar(color="#4c78a8")
+            .encode(
+                x=alt.X("attributed_calls:Q", title="toegerekende gesprekken"),
+                y=alt.Y("label:N", sort="-x", title=None, axis=alt.Axis(labelLimit=320)),
+                tooltip=[
+                    alt.Tooltip("label:N", title="onderwerp"),
+                    alt.Tooltip("attributed_calls:Q", title="gesprekken", format=".0f"),
+                    alt.Tooltip("percent:Q", title="% van de brief", format=".1f"),
+                    alt.Tooltip("paragraph_no:Q", title="alinea"),
+                ],
+            )
+        )
+        st.altair_chart(bars, key="brieven_onderwerpen_grafiek")
+        view = ["label", "attributed_calls", "share", "avoidable_calls", "paragraph_no", "content_score",
+                "timing_score", "mention_score", "example"]  # fmt: skip
+        table(labelled(topics, view), key="brieven_onderwerpen")
+        st.caption(
+            "Waarom een onderwerp bij deze brief hoort, elk van 0 tot 1: *inhoud* (lijken de gesprekken op een alinea "
+            "van de brief), *tijdpatroon* (komen ze na de verzendingen) en *noemt de brief* (titel, kenmerk of "
+            "onderwerp van de brief in de notities). *Alinea*: de alinea waar de vragen in dit onderwerp over gaan."
+        )
+        downloads(labelled(topics, ["topic_id", *view]), f"onderwerpen-{chosen}", "Onderwerpen",
+                  key="brieven_onderwerpen_download")  # fmt: skip
 with notes_tab:
     notes = load("example_notes", chosen)
     if not notes:

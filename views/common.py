@@ -71,6 +71,12 @@ COLUMN_LABELS = {
     "timestamp": "tijdstip",
     "channel": "kanaal",
     "confidence": "zekerheid",
+    "content_score": "inhoud",
+    "timing_score": "tijdpatroon",
+    "mention_score": "noemt de brief",
+    "example": "voorbeeld",
+    "top_topic_share": "aandeel belangrijkste onderwerp",
+    "n_topics": "aantal onderwerpen",
 }
 
 
@@ -208,6 +214,10 @@ def _formats() -> dict:
         "koppeling": number(format="%.2f"),
         "aandeel": number(format="percent"),
         "zekerheid": number(format="%.2f"),
+        "inhoud": number(format="%.2f"),
+        "tijdpatroon": number(format="%.2f"),
+        "noemt de brief": number(format="%.2f"),
+        "aandeel belangrijkste onderwerp": number(format="percent"),
         "begin": day,
         "piek": day,
         "eind": day,

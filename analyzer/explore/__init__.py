@@ -39,6 +39,7 @@ from analyzer.explore.letters import (
     letter_day_weights,
     letter_detail,
     letter_markup,
+    letter_topics,
     ranking,
     version_comparison,
 )
@@ -79,6 +80,7 @@ __all__ = [
     "ranking",
     "letter_day_weights",
     "letter_detail",
+    "letter_topics",
     "findings_table",
     "demand_table",
     "letter_calls_daily",
