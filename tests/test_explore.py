@@ -236,6 +236,9 @@ def test_letter_topics_show_where_a_letters_calls_come_from(app_store, tmp_path)
         own = s.con.execute("SELECT topic_id FROM letter_links WHERE template_id = ?", [TOP_LETTER]).fetchone()[0]
         other = s.con.execute("SELECT topic_id FROM letter_links WHERE template_id = 'grofvuil'").fetchone()[0]
         assert own != other
+        theme = s.con.execute(
+            "SELECT p.label FROM topics t JOIN topics p ON p.topic_id = t.parent WHERE t.topic_id = ?", [own]
+        ).fetchone()
         # The bezwaar letter also gets 20 calls in grofvuil's topic, and a crumb that is not worth a row.
         s.con.execute(
             "INSERT INTO letter_links (template_id, topic_id, link_score, content_score, timing_score, mention_score, "
@@ -256,6 +259,9 @@ def test_letter_topics_show_where_a_letters_calls_come_from(app_store, tmp_path)
     assert topics["avoidable_calls"].iloc[0] == pytest.approx(own_calls)
     assert pd.isna(topics["avoidable_calls"].iloc[1])
     assert topics["example"].tolist() == [NOTES["bezwaar"][0], "vraag over de afspraak in de brief"]
+    assert topics["theme"].iloc[0] == (theme[0] if theme else None) or (
+        theme is None and pd.isna(topics["theme"].iloc[0])
+    )
     assert topics["paragraph_no"].tolist() == [4, 2] and topics["timing_score"].iloc[1] == pytest.approx(0.6)
     # The ranking says how much of each letter its top topic holds.
     assert ranking.loc[TOP_LETTER, "top_topic_share"] == pytest.approx(own_calls / total)

@@ -190,6 +190,12 @@ with topics_tab:
                 f"De toegerekende gesprekken over deze brief komen uit **{len(topics)} onderwerpen**. "
                 f"Het grootste, *{topics['label'].iloc[0]}*, heeft {top_share:.0%} ervan."
             )
+        themes = topics.dropna(subset=["theme"]).groupby("theme")["share"].sum().sort_values(ascending=False)
+        if len(topics) > 1 and len(themes):
+            st.markdown(
+                "Per hoofdonderwerp: " + ", ".join(f"*{name}* ({share:.0%})" for name, share in themes.head(3).items())
+                + ("." if len(themes) <= 3 else f" en {len(themes) - 3} andere.")
+            )  # fmt: skip
         if len(topics) > 1 and top_share < 0.3:
             st.caption(
                 "De vragen over deze brief zijn verspreid over veel onderwerpen: het belangrijkste onderwerp in de "
@@ -211,7 +217,7 @@ with topics_tab:
             )
         )
         st.altair_chart(bars, key="brieven_onderwerpen_grafiek")
-        view = ["label", "attributed_calls", "share", "avoidable_calls", "paragraph_no", "content_score",
+        view = ["label", "theme", "attributed_calls", "share", "avoidable_calls", "paragraph_no", "content_score",
                 "timing_score", "mention_score", "example"]  # fmt: skip
         table(labelled(topics, view), key="brieven_onderwerpen")
         st.caption(

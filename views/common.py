@@ -75,6 +75,7 @@ COLUMN_LABELS = {
     "timing_score": "tijdpatroon",
     "mention_score": "noemt de brief",
     "example": "voorbeeld",
+    "theme": "hoofdonderwerp",
     "top_topic_share": "aandeel belangrijkste onderwerp",
     "n_topics": "aantal onderwerpen",
 }

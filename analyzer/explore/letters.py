@@ -196,12 +196,13 @@ def letter_topics(store: Store, template_id: str) -> pd.DataFrame:
     """The call topics a letter's attributed calls come from, most calls first: what the ranking's one
     "top topic" summarises, with the evidence per topic.
 
-    Columns: ``topic_id``, ``label``, ``attributed_calls`` (from ``letter_links``), ``share`` of the
-    letter's attributed calls, ``avoidable_calls`` (the topic's attributed calls times the avoidable
-    share of the letter's calls in it, from ``call_letters`` and ``call_demand``), ``paragraph_no`` (the
-    paragraph the topic asks about), ``content_score``, ``timing_score``, ``mention_score`` and ``example``
-    (one pseudonymised note of the link evidence). Topics given less than half a call are left out of the
-    rows but not of the total the shares are taken of, as in :func:`analyzer.report.letter_ranking`.
+    Columns: ``topic_id``, ``label``, ``theme`` (the label of its parent topic, if any),
+    ``attributed_calls`` (from ``letter_links``), ``share`` of the letter's attributed calls,
+    ``avoidable_calls`` (the topic's attributed calls times the avoidable share of the letter's calls in it,
+    from ``call_letters`` and ``call_demand``), ``paragraph_no`` (the paragraph the topic asks about),
+    ``content_score``, ``timing_score``, ``mention_score`` and ``example`` (one pseudonymised note of the link
+    evidence). Topics given less than half a call are left out of the rows but not of the total the shares
+    are taken of, as in :func:`analyzer.report.letter_ranking`.
     """
     links = store.con.execute(
         """
@@ -211,16 +212,17 @@ def letter_topics(store: Store, template_id: str) -> pd.DataFrame:
                    count(d.call_id) AS typed
             FROM call_letters cl JOIN call_topics ct USING (call_id) LEFT JOIN call_demand d USING (call_id)
             WHERE cl.template_id = ? GROUP BY 1)
-        SELECT l.topic_id, t.label, l.attributed_calls, l.paragraph_no, l.content_score, l.timing_score,
-               l.mention_score, l.evidence_json,
+        SELECT l.topic_id, t.label, p.label AS theme, l.attributed_calls, l.paragraph_no, l.content_score,
+               l.timing_score, l.mention_score, l.evidence_json,
                CASE WHEN av.typed > 0 AND av.w > 0 THEN coalesce(av.w_avoidable, 0) / av.w END AS avoidable_share
-        FROM letter_links l LEFT JOIN topics t USING (topic_id) LEFT JOIN av USING (topic_id)
+        FROM letter_links l LEFT JOIN topics t USING (topic_id) LEFT JOIN topics p ON p.topic_id = t.parent
+        LEFT JOIN av USING (topic_id)
         WHERE l.template_id = ?
         ORDER BY l.attributed_calls DESC, l.topic_id
         """,
         [template_id, template_id],
     ).df()
-    columns = ["topic_id", "label", "attributed_calls", "share", "avoidable_calls", "paragraph_no",
+    columns = ["topic_id", "label", "theme", "attributed_calls", "share", "avoidable_calls", "paragraph_no",
                "content_score", "timing_score", "mention_score", "example"]  # fmt: skip
     if links.empty or float(links["attributed_calls"].sum()) < 0.5:
         return pd.DataFrame(columns=columns)
