@@ -101,6 +101,8 @@ def test_empty_and_punctuation_only_text_have_no_terms(text):
 def test_content_lemmas_drop_stop_words_filler_and_placeholders():
     words = text_nl.content_lemmas(["kl. belt ivm brief WOZ van [NAAM], BSN [BSN]; mevr vraagt naar de aanslag 2026"])
     assert words == [["brief", "woz", "aanslag"]]  # "BSN" is an identity check, not a subject
+    light = text_nl.content_lemmas(["krijg eigenlijk een aanslag, staat er niks in, vraag beantwoord, zit ie fout"])
+    assert light == [["aanslag", "fout"]]  # light verbs, adverbs and the agent's "beantwoord" are not subjects
 
 
 def test_labeller_prefers_words_distinctive_for_a_topic():
