@@ -25,9 +25,7 @@ PLACEHOLDER = re.compile(r"\[[A-Z][A-Z_]*\]|«[^»]*»|\{\{[^}]*\}\}|<<[^>]*>>")
 
 # Words of the contact-centre note itself, not of its subject: who called, that they called, what
 # the agent did. Taken from KCC notes (the demo corpus and the notes in the issue); lower case,
-# compared with both the token and its lemma. The last line: light verbs, adverbs and verb forms the
-# lemma table misses (krijg, geef) that were in 2-6% of the demo corpus's topic labels without naming
-# a subject ("Doe staat", "krijg eigenlijk", "vraag beantwoord").
+# compared with both the token and its lemma.
 KCC_FILLER = frozenset(
     """
     kl klant klanten klantnr mevr mevrouw mw mvr dhr heer hr meneer mr dame beller bellers burger
@@ -46,8 +44,15 @@ KCC_FILLER = frozenset(
     tbv vd mnr mnr. vorig vorige keer eerder opnieuw betreffen betreft nogmaals
     bsn iban adres mailadres emailadres e-mail e-mailadres rekeningnummer rekeningnr geboortedatum gebdat geb
     telefoonnummer telnr postcode
-    beantwoord beantwoorden ie eigenlijk echt niks één staat staan sta zit zitten kom komen krijg geef doe
     """.split()
+)
+
+# Not shown in topic labels, but kept in the text that is embedded (analyzer.notes.subject_text): light
+# verbs, adverbs and verb forms the lemma table misses (krijg, geef), and the agent's "beantwoord". Each
+# was in 2-6% of the demo corpus's topic labels without naming a subject ("Doe staat", "krijg eigenlijk",
+# "vraag beantwoord"); in a sentence they still carry meaning ("staat niet in de brief").
+LABEL_FILLER = frozenset(
+    "beantwoord beantwoorden ie eigenlijk echt niks één staat staan sta zit zitten kom komen krijg geef doe".split()
 )
 
 MIN_LENGTH = 2
@@ -86,6 +91,12 @@ def stop_words() -> frozenset[str]:
     from spacy.lang.nl.stop_words import STOP_WORDS
 
     return frozenset(STOP_WORDS) | KCC_FILLER
+
+
+@lru_cache(maxsize=1)
+def label_stop_words() -> frozenset[str]:
+    """The words a topic label leaves out: :func:`stop_words` plus ``LABEL_FILLER``."""
+    return stop_words() | LABEL_FILLER
 
 
 def strip_placeholders(text: str) -> str:
@@ -154,7 +165,7 @@ def is_content_word(word: str) -> bool:
     (memoised: notes repeat words)."""
     return (
         len(word) >= MIN_LENGTH
-        and word not in stop_words()
+        and word not in label_stop_words()
         and any(c.isalpha() for c in word)
         and all(c.isalpha() or c == "-" for c in word)
     )

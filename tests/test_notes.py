@@ -39,3 +39,10 @@ def test_all_filler_still_gives_words_and_empty_stays_empty() -> None:
     assert subject_text("kl belt, uitgelegd") == "kl belt uitgelegd"
     assert subject_text("") == ""
     assert subject_text("!!! ...") == ""
+
+
+def test_label_filler_stays_in_the_embedded_subject() -> None:
+    # Light verbs are left out of topic labels (analyzer.text_nl.LABEL_FILLER), not out of what is embedded.
+    assert subject_text("mevr belt: bedrag staat niet in de brief, krijg eigenlijk niks terug") == (
+        "bedrag staat brief krijg eigenlijk niks"
+    )
