@@ -116,7 +116,7 @@ def test_labeller_prefers_words_distinctive_for_a_topic():
 
 
 def test_labels_have_no_stop_words_filler_or_placeholders(fitted):
-    stops = text_nl.stop_words()
+    stops = text_nl.label_stop_words()
     topics = fitted.topics_frame()
     for _, row in topics.iterrows():
         assert row["keywords"], row
