@@ -34,6 +34,7 @@ from scipy import sparse
 from scipy.optimize import linear_sum_assignment
 from sklearn.base import BaseEstimator, clone
 from sklearn.utils.validation import check_is_fitted
+from threadpoolctl import threadpool_limits
 
 from analyzer.errors import InputError
 from analyzer.topic_labels import COARSE, FINE, CtfidfLabeller, TopicRows, build_topics_table, final_topic_ids
@@ -80,13 +81,18 @@ def row_keys(X: np.ndarray, chunk: int = 65_536) -> np.ndarray:
 
 
 def knn_graph(X: np.ndarray, n_neighbors: int = 15, chunk: int = 2048) -> sparse.csr_matrix:
-    """Symmetric k-nearest-neighbour graph weighted by cosine similarity (exact, in row chunks)."""
+    """Symmetric k-nearest-neighbour graph weighted by cosine similarity (exact, in row chunks).
+
+    The similarities are summed in float64: in float32 their last digits depend on how many threads
+    BLAS uses, which changed near-tied neighbours and so the topics (536 or 538 topics on the demo
+    corpus with one or two threads); in float64 the graph is the same on every machine."""
     n = len(X)
     k = max(1, min(n_neighbors, n - 1))
     cols = np.empty((n, k), dtype=np.int64)
     sims = np.empty((n, k), dtype=np.float32)
+    X64 = X.astype(np.float64)
     for start in range(0, n, chunk):
-        block = X[start : start + chunk] @ X.T
+        block = X64[start : start + chunk] @ X64.T
         block[np.arange(len(block)), np.arange(start, start + len(block))] = -np.inf
         np.negative(block, out=block)  # in place: a second block-sized array costs more than the sort
         idx = np.argpartition(block, k - 1, axis=1)[:, :k]
@@ -148,7 +154,10 @@ class CharNgramView(BaseEstimator):
                 self.tfidf_ = None
                 return None
         n = min(self.n_components, counts.shape[0] - 1, counts.shape[1] - 1)
-        with warnings.catch_warnings():  # degenerate text (all notes alike) gives a harmless 0/0
+        # One BLAS thread: the randomized SVD's last digits (and, where the texts span fewer dimensions
+        # than n_components, its spare components) depend on how many threads BLAS uses, and with them
+        # the topics; single-threaded, a machine with more cores finds the same topics (benchmarks/README.md).
+        with warnings.catch_warnings(), threadpool_limits(1):  # degenerate text (all alike) gives a harmless 0/0
             warnings.simplefilter("ignore", RuntimeWarning)
             self.svd_ = TruncatedSVD(n, random_state=self.random_state).fit(counts) if n >= 1 else None
         return counts
@@ -730,8 +739,9 @@ def _assign(
     rows = np.empty(n, dtype=np.int64)
     confidence = np.empty(n, dtype=np.float32)
     sims = np.empty(n, dtype=np.float32)
+    C = centroids.astype(np.float64).T  # float64: the same sums however many threads BLAS uses (see knn_graph)
     for start in range(0, n, chunk):
-        s = X[start : start + chunk] @ centroids.T
+        s = X[start : start + chunk].astype(np.float64) @ C
         best = s.argmax(axis=1)
         top = s[np.arange(len(s)), best]
         rows[start : start + chunk] = best

@@ -160,6 +160,27 @@ def test_same_data_twice_gives_identical_topics(day1, fitted):
     )
 
 
+def test_the_number_of_blas_threads_does_not_change_the_topics():
+    # A machine with more cores must find the same topics. Before the SVD ran single-threaded and the
+    # similarities were summed in float64, these 4,000 notes got different topic ids with 1 and 2 threads.
+    from threadpoolctl import threadpool_limits
+
+    rng = np.random.default_rng(3)
+    centers = rng.normal(size=(60, 512))
+    X = centers[rng.integers(0, 60, 4000)] / np.sqrt(512) + rng.normal(scale=0.0053, size=(4000, 512))
+    X = (X / np.linalg.norm(X, axis=1, keepdims=True)).astype(np.float32)
+    texts = [f"vraag {i % 97} over onderwerp {i % 13}" for i in range(4000)]
+    fits = []
+    for threads in (1, 2):
+        with threadpool_limits(threads):
+            fits.append(TopicModel().fit(texts, X))
+    assert np.array_equal(fits[0].labels_, fits[1].labels_)
+    assert np.array_equal(fits[0].centroids_, fits[1].centroids_)
+    pd.testing.assert_frame_equal(
+        fits[0].topics_frame().drop(columns="centroid"), fits[1].topics_frame().drop(columns="centroid")
+    )
+
+
 def test_shuffled_rows_give_the_same_topics(day1, fitted):
     texts, X, _ = day1
     perm = np.random.default_rng(5).permutation(len(texts))
