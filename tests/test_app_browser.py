@@ -126,6 +126,12 @@ def test_pages_in_a_real_browser(server, browser) -> None:
     assert any(TOP_TITLE in h for h in headers), headers
     WebDriverWait(browser, 30).until(ec.presence_of_element_located((By.CSS_SELECTOR, ".letter .hot mark")))
     _shot(browser, "2-brieven")
+    # The Onderwerpen tab: where the letter's calls come from, with the reasons and an example note.
+    tab = next(t for t in browser.find_elements(By.CSS_SELECTOR, "[role='tab']") if "Onderwerpen" in t.text)
+    tab.click()
+    _wait_for_text(browser, "komen uit één onderwerp")
+    _wait_for_text(browser, "noemt de brief")
+    _shot(browser, "2b-brieven-onderwerpen")
 
     browser.get(f"{server}/gesprekken")
     _wait_for_text(browser, "Onderwerp bekijken")
