@@ -114,6 +114,8 @@ def test_gesprekken_topics_chart_and_rename(monkeypatch, app_store, tmp_path) ->
     assert topics["gesprekken"].sum() > 0
     first = int(topics["id"].iloc[0])
     assert at.selectbox(key="gesprekken_onderwerp").value == first
+    behind = next(t for t in _tables(at) if "tekst van de alinea" in t.columns)  # the biggest topic is bezwaar's
+    assert behind["titel"].tolist() == [TOP_TITLE] and behind["alinea"].tolist() == [4]
     hourly = next(t for t in _tables(at) if "verwacht" in t.columns)
     assert hourly.iloc[0].to_dict() == {"begin": "02-03-2026 11:00", "eind": "12:00", "gesprekken": 40.0,
                                         "verwacht": 4.0, "extra": 36.0}  # fmt: skip

@@ -314,6 +314,19 @@ def test_topics_table_map_daily_and_notes(store) -> None:
         assert len(points) == len(topics) and points[["x", "y"]].notna().all().all()
 
 
+def test_topic_letters_name_the_letters_behind_a_topic(store) -> None:
+    own = store.con.execute("SELECT topic_id FROM letter_links WHERE template_id = ?", [TOP_LETTER]).fetchone()[0]
+    size = store.con.execute("SELECT count(*) FROM call_topics WHERE topic_id = ?", [own]).fetchone()[0]
+    letters = explore.topic_letters(store, own)
+    assert letters["template_id"].tolist() == [TOP_LETTER] and letters["title"].tolist() == [TOP_TITLE]
+    assert letters["attributed_calls"].iloc[0] == 56 + 3 * 12
+    assert letters["share"].iloc[0] == pytest.approx((56 + 3 * 12) / size)
+    assert letters["paragraph_no"].iloc[0] == 4 and "onderhavige" in letters["paragraph_text"].iloc[0]
+    linked = set(store.con.execute("SELECT topic_id FROM letter_links").df()["topic_id"])
+    unlinked = next(int(t) for t in explore.topic_table(store)["topic_id"] if int(t) not in linked)
+    assert explore.topic_letters(store, unlinked).empty
+
+
 def test_top_spikes_with_linked_letter(store) -> None:
     spikes = explore.top_spikes(store)
     assert len(spikes)

@@ -76,6 +76,7 @@ COLUMN_LABELS = {
     "mention_score": "noemt de brief",
     "example": "voorbeeld",
     "theme": "hoofdonderwerp",
+    "paragraph_text": "tekst van de alinea",
     "top_topic_share": "aandeel belangrijkste onderwerp",
     "n_topics": "aantal onderwerpen",
 }

@@ -88,6 +88,19 @@ with chart_tab:
             + ("" if len(mailings) else " (nog geen brieven gekoppeld)")
             + "."
         )
+    letters = load("topic_letters", topic_id)
+    if len(letters):
+        st.markdown(
+            f"**Brieven bij dit onderwerp**: de analyse rekent {letters['share'].sum():.0%} van de gesprekken in dit "
+            "onderwerp toe aan deze brieven; *alinea* is de alinea waar de bellers naar vragen."
+        )
+        table(
+            labelled(letters, ["title", "attributed_calls", "share", "paragraph_no", "paragraph_text",
+                               "content_score", "timing_score", "mention_score"]),
+            key="gesprekken_brieven",
+        )  # fmt: skip
+    else:
+        st.caption("Geen brief verklaart gesprekken in dit onderwerp.")
     hourly = load("topic_hourly_spikes", topic_id)
     if len(hourly):
         st.markdown(f"**Pieken binnen een dag** ({len(hourly)}): uren met veel meer gesprekken dan op hetzelfde uur "

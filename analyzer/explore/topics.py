@@ -122,6 +122,28 @@ def topic_mailings(
     ).df()
 
 
+def topic_letters(store: Store, topic_id: int) -> pd.DataFrame:
+    """The letters the analysis gave calls of this topic to, most calls first: ``template_id``,
+    ``title``, ``attributed_calls``, ``share`` of the topic's calls, ``paragraph_no`` and
+    ``paragraph_text`` (what the topic's callers ask about), ``content_score``, ``timing_score``,
+    ``mention_score``. The mirror of :func:`analyzer.explore.letters.letter_topics`; letters given less
+    than half a call are left out."""
+    return store.con.execute(
+        """
+        WITH size AS (SELECT count(*) AS n FROM call_topics WHERE topic_id = ?)
+        SELECT l.template_id, coalesce(lt.title, l.template_id) AS title, l.attributed_calls,
+               l.attributed_calls / nullif(size.n, 0) AS share, l.paragraph_no, p.text AS paragraph_text,
+               l.content_score, l.timing_score, l.mention_score
+        FROM letter_links l CROSS JOIN size
+        LEFT JOIN letters lt ON lt.template_id = l.template_id
+        LEFT JOIN letter_paragraphs p ON p.template_id = l.template_id AND p.paragraph_no = l.paragraph_no
+        WHERE l.topic_id = ? AND l.attributed_calls >= 0.5
+        ORDER BY l.attributed_calls DESC, l.template_id
+        """,
+        [topic_id, topic_id],
+    ).df()
+
+
 def topic_map(store: Store) -> pd.DataFrame:
     """Active fine topics in 2-D: the first two principal components of their stored centroids
     (linear, so distances on the map are a faithful if flattened view), with size and label."""
