@@ -178,10 +178,9 @@ def example_notes(store: Store, template_id: str, n: int = 8) -> list[str]:
     ).fetchall()
     notes: list[str] = []
     for (evidence,) in rows:
-        for note in json.loads(evidence or "[]"):
-            text = note.get("text") if isinstance(note, dict) else note
-            if text and text not in notes:
-                notes.append(str(text))
+        for text in _evidence_notes(evidence):
+            if text not in notes:
+                notes.append(text)
     if len(notes) < n:
         more = store.con.execute(
             "SELECT c.text FROM call_letters cl JOIN calls c USING (call_id) WHERE cl.template_id = ? "
@@ -224,29 +223,27 @@ def letter_topics(store: Store, template_id: str) -> pd.DataFrame:
     ).df()
     columns = ["topic_id", "label", "theme", "attributed_calls", "share", "avoidable_calls", "paragraph_no",
                "content_score", "timing_score", "mention_score", "example"]  # fmt: skip
-    if links.empty or float(links["attributed_calls"].sum()) < 0.5:
-        return pd.DataFrame(columns=columns)
-
-    def first_note(evidence: object) -> str | None:
-        notes = json.loads(evidence) if isinstance(evidence, str) and evidence else []
-        for note in notes:
-            text = note.get("text") if isinstance(note, dict) else note
-            if text:
-                return str(text)
-        return None
-
     total = float(links["attributed_calls"].sum())
-    links = links.assign(share=links["attributed_calls"] / total if total > 0 else 0.0)
+    if total < 0.5:
+        return pd.DataFrame(columns=columns)
+    links = links.assign(share=links["attributed_calls"] / total)
     links = links[links["attributed_calls"] >= 0.5]
     return (
         links.assign(
             avoidable_calls=links["attributed_calls"] * links["avoidable_share"],
-            example=links["evidence_json"].map(first_note),
+            example=links["evidence_json"].map(lambda evidence: next(iter(_evidence_notes(evidence)), None)),
             label=links["label"].fillna("(onderwerp verdwenen)"),
         )
         .reindex(columns=columns)
         .reset_index(drop=True)
     )
+
+
+def _evidence_notes(evidence: object) -> list[str]:
+    """The note texts of a link's ``evidence_json`` (a JSON list of strings or of objects with ``text``)."""
+    notes = json.loads(evidence) if isinstance(evidence, str) and evidence else []
+    texts = (note.get("text") if isinstance(note, dict) else note for note in notes)
+    return [str(text) for text in texts if text]
 
 
 def version_comparison(store: Store, template_id: str) -> pd.DataFrame:
