@@ -50,6 +50,18 @@ def test_overzicht_shows_totals_and_top_letter(monkeypatch, app_store) -> None:
     assert at.sidebar.number_input(key="cost_per_call").value == pytest.approx(5.5)
 
 
+def test_tables_format_numbers_in_the_readers_locale(monkeypatch, app_store) -> None:
+    """printf formats cannot group thousands (199603, 65.1 read wrongly in Dutch); the tables ask the
+    browser's locale instead (a Dutch browser: 199.603, 65,1, € 54.221) with the decimals of the step."""
+    import json
+
+    at = _app(monkeypatch, app_store)
+    columns = json.loads(at.dataframe[0].proto.columns)
+    assert columns["verstuurd"]["type_config"] == {"type": "number", "format": "localized", "step": 1}
+    assert columns["gesprekken per 1.000 brieven"]["type_config"]["step"] == 0.1
+    assert columns["geschatte kosten (€)"]["type_config"]["format"] == "euro"
+
+
 def test_overzicht_lists_rejected_input_with_place_and_reason(monkeypatch, app_store, tmp_path) -> None:
     import shutil
 

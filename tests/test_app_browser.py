@@ -80,6 +80,7 @@ def browser():
         "--disable-dev-shm-usage",
         "--disable-gpu",
         "--window-size=1400,1800",
+        "--accept-lang=nl-NL",  # a Dutch browser: the tables' numbers follow navigator.languages (199.603)
     ):
         options.add_argument(arg)  # fmt: skip
     driver = webdriver.Chrome(service=Service(CHROMEDRIVER), options=options)

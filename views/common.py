@@ -13,6 +13,7 @@ import os
 import threading
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 import streamlit as st
@@ -200,26 +201,28 @@ def sidebar() -> Context | None:
 
 
 def _formats() -> dict:
-    number = st.column_config.NumberColumn
+    """Column formats: numbers in the reader's browser locale (a Dutch browser shows 199.603 and 65,1;
+    printf formats cannot group thousands), with as many decimals as the step says; Dutch dates."""
+    count, tenth, score = number(1), number(0.1), number(0.01)
     day = st.column_config.DateColumn(format="DD-MM-YYYY")
     return {
-        "verstuurd": number(format="%d"),
-        "toegerekende gesprekken": number(format="%.0f"),
-        "ondergrens": number(format="%.0f"),
-        "bovengrens": number(format="%.0f"),
-        "vermijdbare gesprekken": number(format="%.0f"),
-        "gesprekken per 1.000 brieven": number(format="%.1f"),
-        "geschatte kosten (€)": number(format="€ %.0f"),
-        "gesprekken": number(format="%.0f"),
-        "verwacht": number(format="%.1f"),
-        "extra gesprekken": number(format="%.0f"),
-        "koppeling": number(format="%.2f"),
-        "aandeel": number(format="percent"),
-        "zekerheid": number(format="%.2f"),
-        "inhoud": number(format="%.2f"),
-        "tijdpatroon": number(format="%.2f"),
-        "noemt de brief": number(format="%.2f"),
-        "aandeel belangrijkste onderwerp": number(format="percent"),
+        "verstuurd": count,
+        "toegerekende gesprekken": count,
+        "ondergrens": count,
+        "bovengrens": count,
+        "vermijdbare gesprekken": count,
+        "gesprekken per 1.000 brieven": tenth,
+        "geschatte kosten (€)": st.column_config.NumberColumn(format="euro", step=1),
+        "gesprekken": count,
+        "verwacht": tenth,
+        "extra gesprekken": count,
+        "koppeling": score,
+        "aandeel": st.column_config.NumberColumn(format="percent"),
+        "zekerheid": score,
+        "inhoud": score,
+        "tijdpatroon": score,
+        "noemt de brief": score,
+        "aandeel belangrijkste onderwerp": st.column_config.NumberColumn(format="percent"),
         "begin": day,
         "piek": day,
         "eind": day,
@@ -227,6 +230,11 @@ def _formats() -> dict:
         "laatst verstuurd": day,
         "tijdstip": st.column_config.DatetimeColumn(format="DD-MM-YYYY HH:mm"),
     }
+
+
+def number(step: float, **kwargs: Any) -> Any:
+    """A number column in the browser's locale with the decimals of ``step`` (1: none, 0.1: one)."""
+    return st.column_config.NumberColumn(format="localized", step=step, **kwargs)
 
 
 def table(frame: pd.DataFrame, key: str, column_config: dict | None = None) -> None:

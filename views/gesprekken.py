@@ -9,7 +9,7 @@ import streamlit as st
 
 from analyzer import explore
 from analyzer.errors import InputError
-from views.common import DATE_AXIS, labelled, load, table
+from views.common import DATE_AXIS, labelled, load, number, table
 
 st.title("Gesprekken")
 ctx = st.session_state.get("context")
@@ -29,8 +29,8 @@ table(
     labelled(topics, ["topic_id", "label", "parent_label", "calls", "share", "trend", "keywords"]),
     key="gesprekken_onderwerpen",
     column_config={
-        "trend (4 weken)": st.column_config.NumberColumn(
-            format="%.2f", help="Gesprekken in de laatste 4 weken van de periode gedeeld door de 4 weken ervoor."
+        "trend (4 weken)": number(
+            0.01, help="Gesprekken in de laatste 4 weken van de periode gedeeld door de 4 weken ervoor."
         ),
     },
 )
