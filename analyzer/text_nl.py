@@ -149,15 +149,37 @@ def lemmatise(texts: Sequence[str]) -> list[list[str]]:
     """Lower-case lemmas of the word tokens of each text (no filtering; punctuation dropped).
 
     The one place that turns Dutch text into lemmas (see the module docstring for why lookups, not POS).
-    Each distinct text is tokenised once (notes repeat), and a word's lemma is looked up once.
+    spaCy's tokenizer splits a text on white space first and then each piece on its own (prefixes,
+    suffixes, infixes, special cases), so each distinct piece is tokenised once (notes repeat the same
+    few thousand words; tests/test_nlp.py checks the result against tokenising whole texts), and a
+    word's lemma is looked up once.
     """
     cleaned = [strip_placeholders(t or "").lower() for t in texts]
-    distinct = list(dict.fromkeys(cleaned))
-    lemmas = {
-        text: [_lemma(tok.text) for tok in doc if not (tok.is_punct or tok.is_space)]
-        for text, doc in zip(distinct, _pipeline().tokenizer.pipe(distinct, batch_size=256))
-    }
+    tokenizer = _pipeline().tokenizer
+    of_piece: dict[str, list[str]] = {}
+    lemmas: dict[str, list[str]] = {}
+    for text in cleaned:
+        if text in lemmas:
+            continue
+        row: list[str] = []
+        for piece in text.split():
+            found = of_piece.get(piece)
+            if found is None:
+                found = of_piece[piece] = [
+                    _lemma(tok.text) for tok in tokenizer(piece) if not (tok.is_punct or tok.is_space)
+                ]
+            row.extend(found)
+        lemmas[text] = row
     return [list(lemmas[text]) for text in cleaned]
+
+
+def _lemmatise_whole(texts: Sequence[str]) -> list[list[str]]:
+    """:func:`lemmatise` tokenising each whole text (the reference its piece-wise tokenising must equal)."""
+    cleaned = [strip_placeholders(t or "").lower() for t in texts]
+    return [
+        [_lemma(tok.text) for tok in doc if not (tok.is_punct or tok.is_space)]
+        for doc in _pipeline().tokenizer.pipe(cleaned, batch_size=256)
+    ]
 
 
 @lru_cache(maxsize=262_144)

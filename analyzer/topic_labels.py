@@ -87,6 +87,8 @@ class CtfidfLabeller(BaseEstimator):
 
     def _remember_surface(self, text: str, row: Iterable[str]) -> None:
         """How single-word terms were written (WOZ, DigiD), to show them that way in labels."""
+        if text.islower():  # every cased letter lower-case (most notes): nothing written otherwise
+            return
         words = {w for w in row if " " not in w}
         if not words:
             return

@@ -64,8 +64,9 @@ def normalise_rows(X: np.ndarray) -> np.ndarray:
     return (X / norms).astype(np.float32, copy=False)
 
 
-def row_keys(X: np.ndarray, chunk: int = 65_536) -> np.ndarray:
-    """A 64-bit hash of each row's bytes: the order-free identity used to sample and to sort."""
+def row_keys(X: np.ndarray, chunk: int = 1024) -> np.ndarray:
+    """A 64-bit hash of each row's bytes: the order-free identity used to sample and to sort (in
+    small chunks: their uint64 products stay in the CPU cache, 20x faster than 65,536-row chunks)."""
     mult = np.random.default_rng(20_240_601).integers(1, 2**63, size=X.shape[1], dtype=np.uint64) | np.uint64(1)
     out = np.empty(len(X), dtype=np.uint64)
     with np.errstate(over="ignore"):
@@ -80,24 +81,57 @@ def row_keys(X: np.ndarray, chunk: int = 65_536) -> np.ndarray:
     return out
 
 
+def blockwise(n: int, chunk: int, work: Any) -> None:
+    """Call ``work(start, stop)`` for each block of ``chunk`` rows, the blocks spread over the cores
+    and each block's matrix products on one BLAS thread.
+
+    A product's last float digits depend on how BLAS splits it over threads; computed one block per
+    thread, a block's products are the same with one core or sixteen, so the results (and the topics
+    built on them) do not depend on the number of threads (benchmarks/README.md, "Same topics with
+    any number of threads"), while float32 keeps its speed."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    starts = range(0, n, chunk)
+    workers = max(1, min(len(starts), _cores()))
+    with threadpool_limits(1):
+        if workers == 1:
+            for start in starts:
+                work(start, min(start + chunk, n))
+            return
+        with ThreadPoolExecutor(workers) as pool:
+            for done in [pool.submit(work, start, min(start + chunk, n)) for start in starts]:
+                done.result()
+
+
+def _cores() -> int:
+    """Threads for :func:`blockwise`: the BLAS thread limit in force (1 under threadpool_limits(1))."""
+    from threadpoolctl import threadpool_info
+
+    limits = [int(pool.get("num_threads", 1)) for pool in threadpool_info() if pool.get("user_api") == "blas"]
+    return max(1, min(limits)) if limits else 1
+
+
 def knn_graph(X: np.ndarray, n_neighbors: int = 15, chunk: int = 2048) -> sparse.csr_matrix:
     """Symmetric k-nearest-neighbour graph weighted by cosine similarity (exact, in row chunks).
 
-    The similarities are summed in float64: in float32 their last digits depend on how many threads
-    BLAS uses, which changed near-tied neighbours and so the topics (536 or 538 topics on the demo
-    corpus with one or two threads); in float64 the graph is the same on every machine."""
+    The similarities are float32 products computed by :func:`blockwise`, so the graph is the same
+    with any number of threads (before, BLAS's own threading changed near-tied neighbours and so the
+    topics: 536 or 538 on the demo corpus with one or two threads)."""
     n = len(X)
     k = max(1, min(n_neighbors, n - 1))
+    X32 = np.ascontiguousarray(X, dtype=np.float32)
     cols = np.empty((n, k), dtype=np.int64)
     sims = np.empty((n, k), dtype=np.float32)
-    X64 = X.astype(np.float64)
-    for start in range(0, n, chunk):
-        block = X64[start : start + chunk] @ X64.T
-        block[np.arange(len(block)), np.arange(start, start + len(block))] = -np.inf
+
+    def work(start: int, stop: int) -> None:
+        block = X32[start:stop] @ X32.T
+        block[np.arange(stop - start), np.arange(start, stop)] = -np.inf
         np.negative(block, out=block)  # in place: a second block-sized array costs more than the sort
         idx = np.argpartition(block, k - 1, axis=1)[:, :k]
-        cols[start : start + chunk] = idx
-        sims[start : start + chunk] = -np.take_along_axis(block, idx, axis=1)
+        cols[start:stop] = idx
+        sims[start:stop] = -np.take_along_axis(block, idx, axis=1)
+
+    blockwise(n, chunk, work)
     weights = np.clip(sims.ravel(), 1e-3, None)
     graph = sparse.csr_matrix((weights, (np.repeat(np.arange(n), k), cols.ravel())), shape=(n, n))
     return graph.maximum(graph.T).tocsr()
@@ -136,7 +170,37 @@ class CharNgramView(BaseEstimator):
             return embeddings
         first: dict[str, int] = {}
         codes = np.fromiter((first.setdefault(t, len(first)) for t in texts), dtype=np.int64, count=len(texts))
-        return self._join(embeddings, self.tfidf_.transform(list(first)), codes)
+        return self._join(embeddings, self._weights(list(first)), codes)
+
+    def _weights(self, texts: list[str]) -> sparse.csr_matrix:
+        """``tfidf_.transform(texts)``, with each word's n-grams found once rather than once per text.
+
+        The fitted vectorizer's analyzer splits a lower-cased text on white space and takes the
+        n-grams of each word on its own (``char_wb``), so a text's counts are the sum of its words'
+        counts. Notes repeat the same few thousand words, and building the n-grams in Python was
+        most of the time (100,000 demo notes: 6 s); per distinct word it is a fraction of that. The
+        counts are the same as the vectorizer's and go through its own TF-IDF step
+        (tests/test_topics.py compares the two)."""
+        vocabulary = self.tfidf_.vocabulary_
+        analyze = self.tfidf_.build_analyzer()
+        ids_of: dict[str, np.ndarray] = {}
+        parts: list[np.ndarray] = []
+        lengths = np.zeros(len(texts), dtype=np.int64)
+        for row, text in enumerate(texts):
+            for word in text.lower().split():
+                ids = ids_of.get(word)
+                if ids is None:
+                    grams = (vocabulary.get(g) for g in analyze(word))
+                    ids = ids_of[word] = np.fromiter((i for i in grams if i is not None), dtype=np.int32)
+                parts.append(ids)
+                lengths[row] += len(ids)
+        indices = np.concatenate(parts) if parts else np.zeros(0, dtype=np.int32)
+        indptr = np.concatenate([[0], np.cumsum(lengths)])
+        counts = sparse.csr_matrix(
+            (np.ones(len(indices)), indices, indptr), shape=(len(texts), len(vocabulary)), dtype=np.float64
+        )
+        counts.sum_duplicates()
+        return self.tfidf_._tfidf.transform(counts, copy=False)
 
     def _fit_counts(self, texts: Sequence[str]) -> sparse.csr_matrix | None:
         from sklearn.decomposition import TruncatedSVD
@@ -734,19 +798,36 @@ def _sample(keys: np.ndarray, size: int) -> np.ndarray:
 def _assign(
     X: np.ndarray, centroids: np.ndarray, temperature: float, chunk: int
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Nearest centroid per row, its softmax confidence and its cosine similarity, in chunks."""
+    """Nearest centroid per row, its softmax confidence and its cosine similarity, in chunks.
+
+    Similarities are float32 products by :func:`blockwise`, whose last digits depend on the shape of
+    the block; the best three centroids of each row are re-scored in float64, which decides the
+    nearest one (ties: the lower row) and its similarity. So a note gets the same topic and
+    similarity whichever chunk it is assigned in (fit, transform, partial_fit) and however many
+    threads run; only the confidence may differ in its sixth decimal."""
     n = len(X)
     rows = np.empty(n, dtype=np.int64)
     confidence = np.empty(n, dtype=np.float32)
     sims = np.empty(n, dtype=np.float32)
-    C = centroids.astype(np.float64).T  # float64: the same sums however many threads BLAS uses (see knn_graph)
-    for start in range(0, n, chunk):
-        s = X[start : start + chunk].astype(np.float64) @ C
-        best = s.argmax(axis=1)
-        top = s[np.arange(len(s)), best]
-        rows[start : start + chunk] = best
-        sims[start : start + chunk] = top
-        confidence[start : start + chunk] = 1.0 / np.exp((s - top[:, None]) / temperature).sum(axis=1)
+    C32 = np.ascontiguousarray(centroids, dtype=np.float32)
+    C64 = C32.astype(np.float64)
+    m = min(3, len(C32))
+
+    def work(start: int, stop: int) -> None:
+        part = np.asarray(X[start:stop], dtype=np.float32)
+        s = part @ C32.T
+        cand = np.argpartition(-s, m - 1, axis=1)[:, :m] if m < len(C32) else np.tile(np.arange(m), (len(s), 1))
+        part64 = part.astype(np.float64)
+        exact = np.stack([np.einsum("ij,ij->i", part64, C64[cand[:, j]]) for j in range(m)], axis=1)
+        pick = np.lexsort((cand, -exact), axis=1)[:, 0]
+        here = np.arange(len(s))
+        s[here[:, None], cand] = exact  # so the nearest centroid's term of the softmax is exactly 1
+        top = exact[here, pick]
+        rows[start:stop] = cand[here, pick]
+        sims[start:stop] = top
+        confidence[start:stop] = 1.0 / np.exp((s - s[here, cand[here, pick]][:, None]) / temperature).sum(axis=1)
+
+    blockwise(n, chunk, work)
     return rows, confidence, sims
 
 

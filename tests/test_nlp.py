@@ -104,3 +104,24 @@ def test_topic_lemmas_without_the_model(monkeypatch, tmp_path) -> None:
     finally:
         text_nl._pipeline.cache_clear()
         text_nl._known_lemmas.cache_clear()
+
+
+def test_lemmatise_word_by_word_equals_tokenising_whole_texts() -> None:
+    """text_nl.lemmatise tokenises each white-space piece once; spaCy's tokenizer on whole texts is
+    the reference (abbreviations, clitics, e-mail, URLs, amounts, brackets, odd white space)."""
+    from analyzer import text_nl
+
+    texts = [
+        "a.b.c. d.d. o.a. art. 5 jl. bijv.",
+        "e-mail: jan@voorbeeld.nl 06-12345678 [NAAM] <BSN>",
+        "(huis)arts; 'quote' \"dq\" ... wat?!",
+        "  \n\t ",
+        "",
+        "12,50 euro, €12.50 en 3x",
+        "http://www.amsterdam.nl/woz?x=1 z'n m'n 't",
+        "Niet-gewerkte uren: 75%! WOZ-waarde & aanslag/beschikking",
+        "Mevr. belt ivm brieven, aanslagen en huizen\u00a0kinderen",
+    ]
+    assert text_nl.lemmatise(texts) == text_nl._lemmatise_whole(texts)
+    # a no-break space separates words too; irregular plurals get their singular
+    assert text_nl.lemmatise(texts[-1:]) == [["mevr.", "belt", "ivm", "brief", "aanslag", "en", "huis", "kind"]]

@@ -442,6 +442,59 @@ def test_character_view_fit_transform_equals_fit_then_transform(day1):
     assert once.shape == (len(X), X.shape[1] + view.svd_.n_components)
 
 
+ODD_TEXTS = [
+    "  Dubbele  spatie\tTAB\nregel",
+    "ÉÉN İstanbul straße",
+    "",
+    "   ",
+    "a",
+    "x" * 30,
+    "émigré café ñ",
+    "Mr.  [NAAM] belt\u00a0ivm  WOZ-waarde, 06-12345678!",
+]
+
+
+def test_character_view_counts_words_once_and_gives_the_vectorizers_weights(day1):
+    """``_weights`` (n-grams per distinct word) must equal the fitted TfidfVectorizer's own transform."""
+    from analyzer.topics import CharNgramView
+
+    texts, X, _ = day1
+    view = CharNgramView().fit(texts, X)
+    for batch in (list(dict.fromkeys(texts)), ODD_TEXTS, [texts[0]] * 3):
+        ours, theirs = view._weights(batch), view.tfidf_.transform(batch)
+        ours.sort_indices()
+        theirs.sort_indices()
+        assert ours.shape == theirs.shape
+        np.testing.assert_array_equal(ours.indptr, theirs.indptr)
+        np.testing.assert_array_equal(ours.indices, theirs.indices)
+        np.testing.assert_array_equal(ours.data, theirs.data)
+
+
+def test_nearest_centroid_does_not_depend_on_the_chunk_or_the_threads():
+    """fit assigns the sample, transform every note, partial_fit a day: a row's topic and similarity
+    must not depend on which chunk it was in or how many threads ran the blocks."""
+    from threadpoolctl import threadpool_limits
+
+    from analyzer.topics import _assign
+
+    rng = np.random.default_rng(5)
+    X = rng.normal(size=(3000, 40)).astype(np.float32)
+    X /= np.linalg.norm(X, axis=1, keepdims=True)
+    C = X[rng.choice(3000, 60, replace=False)] + 0.01
+    C /= np.linalg.norm(C, axis=1, keepdims=True)
+    whole = _assign(X, C, 0.03, 4096)
+    with threadpool_limits(1):
+        one = _assign(X, C, 0.03, 4096)
+    chunked = _assign(X, C, 0.03, 257)
+    tail = _assign(X[1000:], C, 0.03, 333)
+    for other in (one, chunked):
+        np.testing.assert_array_equal(whole[0], other[0])  # the topic
+        np.testing.assert_array_equal(whole[2], other[2])  # its similarity
+        np.testing.assert_allclose(whole[1], other[1], atol=1e-5)  # the confidence, to its fifth decimal
+    np.testing.assert_array_equal(whole[0][1000:], tail[0])
+    np.testing.assert_array_equal(whole[2][1000:], tail[2])
+
+
 def test_theme_louvain_keeps_the_most_modular_of_its_restarts():
     from sknetwork.clustering import Louvain
 
