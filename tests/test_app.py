@@ -184,6 +184,7 @@ def test_concept_upload_docx_and_a_broken_pdf(monkeypatch, app_store, tmp_path) 
     document.add_paragraph(OFFICIALESE)
     document.save(tmp_path / "concept.docx")
     at = _app(monkeypatch, app_store, "views/concept.py")
+    assert at.file_uploader(key="concept_bestand").proto.max_upload_size_mb == 5  # as the caption says, not 200
     at.file_uploader(key="concept_bestand").upload(
         "concept.docx", (tmp_path / "concept.docx").read_bytes(), "application/octet-stream"
     ).run()

@@ -21,7 +21,12 @@ st.title("Concept controleren")
 ctx = st.session_state.get("context")
 st.caption("Plak de tekst van een conceptbrief of upload het bestand (.txt, .docx of .pdf, hooguit 5 MB).")
 
-upload = st.file_uploader("Bestand", type=["txt", "docx", "pdf"], key="concept_bestand")
+upload = st.file_uploader(
+    "Bestand",
+    type=["txt", "docx", "pdf"],
+    key="concept_bestand",
+    max_upload_size=explore.UPLOAD_MAX_BYTES // (1024 * 1024),  # the widget then says 5 MB, not Streamlit's 200
+)
 pasted = st.text_area("Tekst", height=220, placeholder=EXAMPLE, key="concept_tekst")
 st.button("Controleren", type="primary", key="concept_controleer")
 
