@@ -25,7 +25,7 @@ measurement: see benchmarks/README.md, section "Topics".
 from __future__ import annotations
 
 import warnings
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 import numpy as np
@@ -84,7 +84,7 @@ def row_keys(X: np.ndarray, chunk: int = 1024) -> np.ndarray:
     return out
 
 
-def blockwise(n: int, chunk: int, work: Any) -> None:
+def blockwise(n: int, chunk: int, work: Callable[[int, int], None]) -> None:
     """Call ``work(start, stop)`` for each block of ``chunk`` rows, the blocks spread over the cores
     and each block's matrix products on one BLAS thread.
 
