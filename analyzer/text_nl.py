@@ -173,15 +173,6 @@ def lemmatise(texts: Sequence[str]) -> list[list[str]]:
     return [list(lemmas[text]) for text in cleaned]
 
 
-def _lemmatise_whole(texts: Sequence[str]) -> list[list[str]]:
-    """:func:`lemmatise` tokenising each whole text (the reference its piece-wise tokenising must equal)."""
-    cleaned = [strip_placeholders(t or "").lower() for t in texts]
-    return [
-        [_lemma(tok.text) for tok in doc if not (tok.is_punct or tok.is_space)]
-        for doc in _pipeline().tokenizer.pipe(cleaned, batch_size=256)
-    ]
-
-
 @lru_cache(maxsize=262_144)
 def is_content_word(word: str) -> bool:
     """A word worth showing in a topic label: letters (hyphen allowed), not a stop word or filler

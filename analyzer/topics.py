@@ -824,11 +824,11 @@ def _assign(
         exact = np.stack([np.einsum("ij,ij->i", part64, C64[cand[:, j]]) for j in range(m)], axis=1)
         pick = np.lexsort((cand, -exact), axis=1)[:, 0]
         here = np.arange(len(s))
+        best = cand[here, pick]
         s[here[:, None], cand] = exact  # so the nearest centroid's term of the softmax is exactly 1
-        top = exact[here, pick]
-        rows[start:stop] = cand[here, pick]
-        sims[start:stop] = top
-        confidence[start:stop] = 1.0 / np.exp((s - s[here, cand[here, pick]][:, None]) / temperature).sum(axis=1)
+        rows[start:stop] = best
+        sims[start:stop] = exact[here, pick]
+        confidence[start:stop] = 1.0 / np.exp((s - s[here, best][:, None]) / temperature).sum(axis=1)
 
     blockwise(n, chunk, work)
     return rows, confidence, sims
