@@ -216,7 +216,7 @@ def cmd_report(args: argparse.Namespace) -> int:
 
 def cmd_cluster(args: argparse.Namespace) -> int:
     from analyzer.embed import get_embedder
-    from analyzer.ingest.tables import read_table
+    from analyzer.ingest.tables import blank_rows_note, read_table
     from analyzer.topics import cluster_texts
 
     settings = Settings.load(args.config)
@@ -234,6 +234,8 @@ def cmd_cluster(args: argparse.Namespace) -> int:
         print(f"let op: {args.input}, rij {row}: kolom '{args.text_column}' is leeg; overgeslagen", file=sys.stderr)
     for row_no, reason, _ in table.broken:
         print(f"let op: {args.input}, rij {row_no}: {reason}; overgeslagen", file=sys.stderr)
+    if table.blank_rows:
+        print(f"let op: {args.input}: {blank_rows_note(table.blank_rows)}", file=sys.stderr)
     kept = frame.loc[~empty].reset_index(drop=True)
     if len(kept) < 2:
         raise InputError(f"{args.input}: te weinig teksten om te groeperen ({len(kept)})")
@@ -243,7 +245,12 @@ def cmd_cluster(args: argparse.Namespace) -> int:
     vectors = embedder.encode(texts[~empty].tolist(), settings.embedding_batch_size, show_progress=sys.stderr.isatty())
     topics = cluster_texts(texts[~empty].tolist(), vectors, k=args.k)
     out = pd.concat([kept.drop(columns=["_row"]), topics], axis=1)
-    print(f"{len(kept)} teksten in {out['topic_id'].nunique()} onderwerpen", file=sys.stderr)
+    skipped = int(empty.sum()) + len(table.broken) + len(table.blank_rows)
+    print(
+        f"{len(kept) + skipped} rijen ingelezen: {len(kept)} teksten in {out['topic_id'].nunique()} onderwerpen, "
+        f"{skipped} overgeslagen",
+        file=sys.stderr,
+    )
     if args.out is None:
         sys.stdout.write(out.to_csv(index=False))
         return 0

@@ -22,6 +22,7 @@ from analyzer.embed import CachedEmbedder, Embedder, get_embedder
 from analyzer.ingest.calls import CallBatch, read_calls
 from analyzer.ingest.letters import read_letters, strip_markers
 from analyzer.ingest.mailings import read_mailings
+from analyzer.ingest.tables import blank_rows_note
 from analyzer.settings import Settings
 from analyzer.store import Store
 
@@ -165,6 +166,8 @@ def ingest_mailings(store: Store, path: str | Path, settings: Settings, run_id: 
         store.add_quarantine(batch.rejected.frame(), run_id)
     counts = FileCounts("mailings", str(path), batch.rows_in, len(batch.accepted), len(batch.rejected))
     counts.new = counts.accepted
+    if batch.blank_rows:
+        counts.notes.append(blank_rows_note(batch.blank_rows))
     if batch.unknown_templates:
         counts.notes.append("sjablonen in verzendlog maar niet in de brievenmap: " + ", ".join(batch.unknown_templates))
     return counts
@@ -220,6 +223,8 @@ def ingest_calls(
         new=len(new),
         already_present=int(same.sum()),
     )
+    if batch.blank_rows:
+        counts.notes.append(blank_rows_note(batch.blank_rows))
     assert counts.reconciles(), counts
     return counts
 

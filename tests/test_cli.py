@@ -51,7 +51,7 @@ def _analyze(tmp_path: Path, calls: list[Path], letters: Path, mailings: Path, c
 
 
 def test_analyze_report_and_reingest(tmp_path, letters_dir, mailings_csv, config, capsys) -> None:
-    rows = [*CALL_ROWS, ["C5", "geen datum", "kapotte regel", "", "", "", ""]]
+    rows = [*CALL_ROWS, ["C5", "geen datum", "kapotte regel", "", "", "", ""], [""] * 7]
     calls = write_csv(tmp_path / "calls.csv", CALL_HEADER, rows, delimiter=";", encoding="cp1252")
     args = [
         "analyze",
@@ -69,6 +69,7 @@ def test_analyze_report_and_reingest(tmp_path, letters_dir, mailings_csv, config
     assert main(args) == 0
     out = capsys.readouterr().out
     assert f"calls     {calls}: ingelezen 5, geaccepteerd 4 (nieuw 4, al aanwezig 0), quarantaine 1" in out
+    assert "let op: 1 lege rij(en) overgeslagen (rij 7)" in out  # a row of empty cells: shown, not counted
     assert "mailings" in out and "ingelezen 3, geaccepteerd 3" in out
 
     with Store(tmp_path / "s.duckdb", read_only=True) as s:
@@ -327,6 +328,19 @@ def test_cluster_command(tmp_path, config, capsys) -> None:
     assert result.groupby("topic_id")["tekst"].nunique().max() == 1  # the two subjects are not mixed
     assert main(["cluster", "--input", str(path), "--text-column", "Notitie", "--config", str(config)]) == 2
     assert "kolom 'Notitie' niet gevonden" in capsys.readouterr().err
+
+
+def test_cluster_command_counts_blank_rows_of_a_one_column_file(tmp_path, config, capsys) -> None:
+    # In a file with one column a blank text is a blank row; it is reported, and the counts add up.
+    texts = ["afval niet opgehaald container vol"] * 4 + [""] + ["paspoort verlopen afspraak maken"] * 4
+    path = write_csv(tmp_path / "teksten.csv", ["tekst"], [[t] for t in texts])
+    out = tmp_path / "uit.csv"
+    args = ["cluster", "--input", str(path), "--text-column", "tekst", "--config", str(config), "--out", str(out)]
+    assert main(args) == 0
+    err = capsys.readouterr().err
+    assert "1 lege rij(en) overgeslagen (rij 6)" in err
+    assert "9 rijen ingelezen: 8 teksten" in err and "1 overgeslagen" in err
+    assert len(pd.read_csv(out)) == 8
 
 
 def test_spikes_are_found_stored_and_listed(tmp_path, letters_dir, mailings_csv, config, capsys) -> None:

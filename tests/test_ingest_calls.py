@@ -111,6 +111,8 @@ def test_bad_rows_are_quarantined_with_row_column_and_reason(tmp_path: Path) -> 
 def test_xlsx_title_block_above_the_table_is_skipped_and_rows_keep_their_sheet_numbers(tmp_path: Path) -> None:
     from openpyxl import Workbook
 
+    from analyzer.ingest.tables import read_table
+
     wb = Workbook()
     ws = wb.active
     ws.append(["Rapport contactmomenten KCC"])  # row 1: a title
@@ -120,7 +122,10 @@ def test_xlsx_title_block_above_the_table_is_skipped_and_rows_keep_their_sheet_n
     for row in CALL_ROWS:
         ws.append(row)  # rows 5-8
     ws.append(["C9", "gisteren", "datum klopt niet", "", "", "", ""])  # row 9
+    ws.append([])  # row 10: blank
+    ws.append(["", " ", None])  # row 11: blank cells
     wb.save(tmp_path / "export.xlsx")
+    assert read_table(tmp_path / "export.xlsx").blank_rows == [10, 11]
     batch = read_calls(tmp_path / "export.xlsx")
     assert batch.rows_in == 5 and batch.accepted["call_id"].tolist() == ["C1", "C2", "C3", "C4"]
     rejected = batch.rejected.frame()
@@ -131,11 +136,12 @@ def test_csv_title_lines_do_not_decide_the_delimiter_or_the_header(tmp_path: Pat
     from analyzer.ingest.tables import read_table
 
     lines = ["Export contactmomenten, gemeente Voorbeeld", "", ";".join(CALL_HEADER)]
-    lines += [";".join(row) for row in CALL_ROWS] + ["C5;gisteren;datum klopt niet;;;;"]
+    lines += [";".join(row) for row in CALL_ROWS] + ["C5;gisteren;datum klopt niet;;;;", ";;;;;;"]
     path = tmp_path / "export.csv"
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     table = read_table(path)
     assert table.delimiter == ";" and table.header_row == 3
+    assert table.blank_rows == [9]  # the blank line above the header is not a data row
     batch = read_calls(path)
     assert batch.accepted["call_id"].tolist() == ["C1", "C2", "C3", "C4"]
     assert batch.rejected.frame()["source_row"].tolist() == [8]  # the line a person sees in the file

@@ -7,7 +7,7 @@ accepted plus rejected.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
@@ -28,6 +28,7 @@ class CallBatch:
     rows_in: int
     accepted: pd.DataFrame
     rejected: Rejections
+    blank_rows: list[int] = field(default_factory=list)  # rows without a filled cell (not in rows_in)
 
 
 def read_calls(path: str | Path, column_mapping: dict[str, str] | None = None) -> CallBatch:
@@ -104,7 +105,7 @@ def validate_calls(table: RawTable) -> CallBatch:
         }
     ).reset_index(drop=True)
     assert set(CALL_COLUMNS) <= set(accepted.columns)
-    return CallBatch(table.path, table.rows_in, accepted, rejected)
+    return CallBatch(table.path, table.rows_in, accepted, rejected, table.blank_rows)
 
 
 def _kind_of(value: object) -> str:

@@ -8,7 +8,7 @@ are added up: a mailing may go out in batches.
 from __future__ import annotations
 
 from collections.abc import Collection
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
@@ -26,6 +26,7 @@ class MailingBatch:
     accepted: pd.DataFrame  # template_id, sent_date, count, source_row (one row per input row)
     rejected: Rejections
     unknown_templates: list[str]
+    blank_rows: list[int] = field(default_factory=list)  # rows without a filled cell (not in rows_in)
 
     def per_day(self) -> pd.DataFrame:
         """Accepted rows summed per (template_id, sent_date)."""
@@ -82,7 +83,7 @@ def read_mailings(
             "source_row": frame["_row"][keep].astype(int),
         }
     ).reset_index(drop=True)
-    return MailingBatch(table.path, table.rows_in, accepted, rejected, unknown)
+    return MailingBatch(table.path, table.rows_in, accepted, rejected, unknown, table.blank_rows)
 
 
 def _did_you_mean(template: str, known: Collection[str]) -> str:

@@ -42,6 +42,7 @@ class RawTable:
     path: Path
     frame: pd.DataFrame  # one column per header, plus "_row" (row number in the file)
     broken: list[tuple[int, str, str]] = field(default_factory=list)  # (row, reason, raw text)
+    blank_rows: list[int] = field(default_factory=list)  # rows after the header with no filled cell
     encoding: str | None = None
     delimiter: str | None = None
     header_row: int = 1  # where the header was found (title rows above it are skipped)
@@ -125,8 +126,9 @@ def _read_csv(path: Path, text: str) -> RawTable:
     first_lines = [line for line in text.splitlines() if line.strip()][:HEADER_SEARCH_ROWS]
     delimiter = _sniff_delimiter(first_lines)
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-    # Non-empty records with the physical line where each ends (blank lines: nothing to lose).
-    records = ((reader.line_num, record) for record in reader if any(cell.strip() for cell in record))
+    # Non-empty records with the physical line where each ends; the blank ones are counted, not kept.
+    blank: list[int] = []
+    records = _filled(((reader.line_num, record) for record in reader), blank)
     rows: list[list[str]] = []
     numbers: list[int] = []
     broken: list[tuple[int, str, str]] = []
@@ -145,7 +147,24 @@ def _read_csv(path: Path, text: str) -> RawTable:
     _check_header(path, header)
     frame = pd.DataFrame(rows, columns=header, dtype=object)
     frame["_row"] = numbers
-    return RawTable(path, frame, broken, delimiter=delimiter, header_row=header_line)
+    blank_rows = [n for n in blank if n > header_line]
+    return RawTable(path, frame, broken, blank_rows, delimiter=delimiter, header_row=header_line)
+
+
+def blank_rows_note(rows: list[int]) -> str:
+    """One Dutch line about the blank rows of a file (``rows``: their numbers; at most 10 are named)."""
+    shown = ", ".join(str(n) for n in rows[:10])
+    more = f" en {len(rows) - 10} meer" if len(rows) > 10 else ""
+    return f"{len(rows)} lege rij(en) overgeslagen (rij {shown}{more})"
+
+
+def _filled(rows: Iterator[tuple[int, list[Any]]], blank: list[int]) -> Iterator[tuple[int, list[Any]]]:
+    """The rows with at least one filled cell; the numbers of the others are appended to ``blank``."""
+    for row_no, cells in rows:
+        if any(str(cell).strip() for cell in cells):
+            yield row_no, cells
+        else:
+            blank.append(row_no)
 
 
 def _split_header(
@@ -205,8 +224,8 @@ def _read_xlsx(path: Path, data: bytes) -> RawTable:
     numbers: list[int] = []
     try:
         cells = (["" if v is None else v for v in values] for values in sheet.iter_rows(values_only=True))
-        filled = ((n, row) for n, row in enumerate(cells, start=1) if any(str(c).strip() for c in row))
-        header, header_row, data = _split_header(filled)
+        blank: list[int] = []
+        header, header_row, data = _split_header(_filled(enumerate(cells, start=1), blank))
         if header is None:
             raise InputError(f"{path}: werkblad '{sheet.title}' is leeg")
         for row_no, row in data:
@@ -217,7 +236,7 @@ def _read_xlsx(path: Path, data: bytes) -> RawTable:
     _check_header(path, header)
     frame = pd.DataFrame(rows, columns=header, dtype=object)
     frame["_row"] = numbers
-    return RawTable(path, frame, [], header_row=header_row)
+    return RawTable(path, frame, [], [n for n in blank if n > header_row], header_row=header_row)
 
 
 def _check_header(path: Path, header: list[str]) -> None:
