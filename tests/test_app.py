@@ -3,6 +3,7 @@ tests/test_explore.py, whose expected top letter is known."""
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pandas as pd
@@ -43,6 +44,10 @@ def test_overzicht_shows_totals_and_top_letter(monkeypatch, app_store) -> None:
         assert metrics["Gesprekken"] == str(store.count("calls"))
     assert metrics["Vermijdbaar"].endswith("%")
     assert metrics["Brieven verstuurd"] == "1.630"
+    charts = at.get("vega_lite_chart")
+    assert len(charts) == 1  # calls and letters per week, one panel above the other
+    spec = json.loads(charts[0].proto.spec)
+    assert [p["encoding"]["y"]["title"] for p in spec["vconcat"]] == ["gesprekken per week", "brieven verstuurd"]
     letters, spikes = _tables(at)
     assert letters["titel"].iloc[0] == TOP_TITLE
     assert spikes["gekoppelde brief"].iloc[0] == TOP_TITLE
@@ -161,7 +166,8 @@ def test_concept_finds_officialese_and_similar_letters(monkeypatch, app_store) -
     findings, similar = _tables(at)
     assert "ambtelijk" in set(findings["soort"])
     assert similar["titel"].iloc[0] == TOP_TITLE
-    assert float(metrics["Gesprekken per 1.000 brieven (schatting)"]) > 0
+    per_1000 = metrics["Gesprekken per 1.000 brieven (schatting)"]
+    assert "." not in per_1000 and float(per_1000.replace(",", ".")) > 0  # Dutch decimal comma
 
 
 @pytest.mark.parametrize("page", [None, "views/brieven.py", "views/gesprekken.py", "views/concept.py"])

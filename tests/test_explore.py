@@ -189,11 +189,37 @@ def test_overview_totals(store) -> None:
     assert march["letters_sent"] == 380 and 0 < march["calls"] < n_calls
 
 
+def test_weekly_totals_add_up_to_the_overview(store) -> None:
+    weeks = explore.weekly_totals(store)
+    totals = explore.overview(store)
+    assert (weeks["week"].dt.weekday == 0).all() and weeks["week"].is_monotonic_increasing
+    assert weeks["week"].diff().dropna().eq(pd.Timedelta(days=7)).all()  # no week left out
+    assert weeks["calls"].sum() == totals["calls"] and weeks["avoidable"].sum() == totals["avoidable_calls"]
+    assert (weeks["avoidable"] + weeks["other"] == weeks["calls"]).all()
+    assert weeks["other"].sum() == 56  # the paspoort calls, one a day
+    # WOZ mailed Friday 27 February (week of 23 February); grofvuil Sunday 1 March, same week.
+    by_week = weeks.set_index("week")["letters_sent"]
+    assert by_week[pd.Timestamp("2026-02-23")] == 1250 + 300
+    assert by_week[pd.Timestamp("2026-03-02")] == 80 and by_week.sum() == 1630
+    burst = weeks.set_index("week")["calls"]
+    assert burst[pd.Timestamp("2026-03-09")] == 7 * 4 + 3 * 12  # four calls a day plus the burst
+    march = explore.weekly_totals(store, dt.date(2026, 3, 2), dt.date(2026, 3, 8))
+    assert march["week"].tolist() == [pd.Timestamp("2026-03-02")] and march["calls"].tolist() == [28]
+
+
+def test_numbers_are_written_the_dutch_way() -> None:
+    assert explore.nl_number(1229771) == "1.229.771"
+    assert explore.nl_number(64.8, 1) == "64,8" and explore.nl_number(12942.5, 1) == "12.942,5"
+    assert explore.nl_number(999.6) == "1.000" and explore.nl_number(-1500) == "-1.500"
+    assert explore.nl_number(None) == "–" and explore.nl_number(float("nan"), 2) == "–"
+
+
 def test_overview_on_an_empty_store(tmp_path) -> None:
     Store(tmp_path / "empty.duckdb").close()
     with explore.open_store(tmp_path / "empty.duckdb") as store:
         assert explore.overview(store)["calls"] == 0
         assert explore.overview(store)["avoidable_share"] is None
+        assert explore.weekly_totals(store).empty
         assert explore.date_range(store) is None
         assert explore.ranking(store).empty
         assert explore.topic_table(store).empty

@@ -7,7 +7,8 @@ import pandas as pd
 import streamlit as st
 
 from analyzer import explore
-from views.common import DATE_AXIS, downloads, labelled, load, markup, table
+from analyzer.explore import nl_number
+from views.common import DATE_AXIS, NUMBER_AXIS, downloads, labelled, load, markup, table
 
 RANKING_VIEW = ["rank", "title", "department", "letters_sent", "attributed_calls", "avoidable_calls",
                 "calls_per_1000", "estimated_cost_eur", "b1_verdict", "lint_level", "top_topic_label"]  # fmt: skip
@@ -71,24 +72,25 @@ st.caption(
     )
 )  # fmt: skip
 m1, m2, m3, m4, m5 = st.columns(5)
-m1.metric("Verstuurd", f"{int(row['letters_sent']):,}".replace(",", "."))
+m1.metric("Verstuurd", nl_number(row["letters_sent"]))
 m2.metric(
     "Toegerekende gesprekken",
-    f"{row['attributed_calls']:.0f}",
-    help=f"Onzekerheid: {row['attributed_low']:.0f} tot {row['attributed_high']:.0f} gesprekken.",
+    nl_number(row["attributed_calls"]),
+    help=f"Onzekerheid: {nl_number(row['attributed_low'])} tot {nl_number(row['attributed_high'])} gesprekken.",
 )
-m3.metric("Vermijdbaar", f"{row['avoidable_calls']:.0f}")
+m3.metric("Vermijdbaar", nl_number(row["avoidable_calls"]))
 shown = row["timing_shown_calls"]
 if row["attributed_calls"] >= 1 and pd.notna(shown) and shown < 0.5 * row["attributed_calls"]:
     st.info(
-        f"Van de {row['attributed_calls']:.0f} toegerekende gesprekken laat het tijdstip er "
-        f"{row['timing_shown_calls']:.0f} zien: deze brief gaat steeds in ongeveer dezelfde aantallen de deur uit, "
+        f"Van de {nl_number(row['attributed_calls'])} toegerekende gesprekken laat het tijdstip er "
+        f"{nl_number(row['timing_shown_calls'])} zien: "
+        "deze brief gaat steeds in ongeveer dezelfde aantallen de deur uit, "
         "zodat de telefoontjes erover niet te onderscheiden zijn van de gewone gesprekken over dit onderwerp. "
         "De rest is toegerekend op inhoud; het echte aantal ligt tussen "
-        f"{row['attributed_low']:.0f} en {row['attributed_high']:.0f}."
+        f"{nl_number(row['attributed_low'])} en {nl_number(row['attributed_high'])}."
     )
-m4.metric("Per 1.000 brieven", f"{row['calls_per_1000']:.1f}")
-m5.metric("Geschatte kosten", f"€ {row['estimated_cost_eur']:,.0f}".replace(",", "."))
+m4.metric("Per 1.000 brieven", nl_number(row["calls_per_1000"], 1))
+m5.metric("Geschatte kosten", f"€ {nl_number(row['estimated_cost_eur'])}")
 
 readability = detail["readability"]
 if readability:
@@ -139,7 +141,10 @@ with calls_tab:
         line = (
             alt.Chart(daily)
             .mark_line()
-            .encode(x=alt.X("day:T", title="datum", axis=DATE_AXIS), y=alt.Y("calls:Q", title="gesprekken per dag"))
+            .encode(
+                x=alt.X("day:T", title="datum", axis=DATE_AXIS),
+                y=alt.Y("calls:Q", title="gesprekken per dag", axis=NUMBER_AXIS),
+            )
         )
         mailings = detail["mailings"].assign(sent_date=lambda f: pd.to_datetime(f["sent_date"]))
         if ctx.start is not None:
@@ -147,7 +152,7 @@ with calls_tab:
             mailings = mailings[(days >= ctx.start) & (days <= ctx.end)]
         rules = alt.Chart(mailings).mark_rule(color="#e0a800", strokeDash=[4, 3]).encode(
             x="sent_date:T", tooltip=[alt.Tooltip("sent_date:T", title="verstuurd op"),
-                                      alt.Tooltip("count:Q", title="aantal brieven")]
+                                      alt.Tooltip("count:Q", title="aantal brieven", format="d")]
         )  # fmt: skip
         st.altair_chart(line + rules, key="brieven_grafiek")
         st.caption("Gestreepte lijnen: verzenddata van deze brief.")
@@ -206,7 +211,7 @@ with topics_tab:
             alt.Chart(shown)
             .mark_bar(color="#4c78a8")
             .encode(
-                x=alt.X("attributed_calls:Q", title="toegerekende gesprekken"),
+                x=alt.X("attributed_calls:Q", title="toegerekende gesprekken", axis=NUMBER_AXIS),
                 y=alt.Y("label:N", sort="-x", title=None, axis=alt.Axis(labelLimit=320)),
                 tooltip=[
                     alt.Tooltip("label:N", title="onderwerp"),
@@ -243,7 +248,7 @@ with demand_tab:
             alt.Chart(shown)
             .mark_bar()
             .encode(
-                x=alt.X("calls:Q", title="gesprekken"),
+                x=alt.X("calls:Q", title="gesprekken", axis=NUMBER_AXIS),
                 y=alt.Y("soort:N", sort="-x", title=None, axis=alt.Axis(labelLimit=260)),
                 color=alt.Color("vermijdbaar:N", title="vermijdbaar", sort=["ja", "nee"]),
             )

@@ -294,3 +294,5 @@ def no_data(message: str) -> None:
 
 
 DATE_AXIS = {"format": "%d-%m", "labelAngle": 0}  # Dutch day-month on time axes (Vega's default is English)
+# Dutch thousands on number axes (Vega groups with commas: 20,000 reads as twenty in Dutch)
+NUMBER_AXIS = {"labelExpr": "replace(format(datum.value, ','), regexp(',', 'g'), '.')"}

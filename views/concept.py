@@ -10,6 +10,7 @@ import streamlit as st
 
 from analyzer import explore
 from analyzer.errors import InputError
+from analyzer.explore import nl_number
 from analyzer.ingest.letters import split_paragraphs, strip_markers
 from views.common import embedder, labelled, load, markup, table
 
@@ -54,9 +55,9 @@ except InputError as exc:
 verdict = result["b1_verdict"]
 c1, c2, c3, c4 = st.columns(4)
 c1.metric("B1-oordeel", verdict)
-c2.metric("Flesch-Douma", "–" if result["flesch_douma"] is None else f"{result['flesch_douma']:.0f}")
+c2.metric("Flesch-Douma", nl_number(result["flesch_douma"]))
 c3.metric("LiNT-niveau", "–" if result["lint_level"] is None else f"{result['lint_level']} van 4")
-c4.metric("Gem. zinslengte", "–" if result["avg_sentence_length"] is None else f"{result['avg_sentence_length']:.1f}")
+c4.metric("Gem. zinslengte", nl_number(result["avg_sentence_length"], 1))
 box = st.success if verdict == "B1" else st.warning
 box("".join(f"- {r}\n" for r in result["b1_reasons"]))
 
@@ -103,11 +104,13 @@ risk = explore.call_risk(similar)
 if risk is None or risk["high"] == 0:
     st.info("Nog geen voorspelling: de brieven die hierop lijken hebben (nog) geen gesprekken toegerekend gekregen.")
 else:
-    st.metric("Gesprekken per 1.000 brieven (schatting)", f"{risk['calls_per_1000']:.1f}")
+    st.metric("Gesprekken per 1.000 brieven (schatting)", nl_number(risk["calls_per_1000"], 1))
     st.markdown(
-        f"Waarschijnlijk tussen **{risk['low']:.1f}** en **{risk['high']:.1f}** gesprekken per 1.000 brieven. "
+        f"Waarschijnlijk tussen **{nl_number(risk['low'], 1)}** en **{nl_number(risk['high'], 1)}** "
+        "gesprekken per 1.000 brieven. "
         f"Gebaseerd op {risk['neighbours']} brieven die hierop lijken (gemiddelde gelijkenis "
-        f"{risk['mean_similarity']:.2f}), niet op deze tekst zelf: een nieuwe brief kan het beter of slechter doen. "
+        f"{nl_number(risk['mean_similarity'], 2)}), niet op deze tekst zelf: "
+        "een nieuwe brief kan het beter of slechter doen. "
         "Hoe lager de gelijkenis, hoe minder de schatting zegt."
     )
-st.caption(f"Gecontroleerd in {time.perf_counter() - started:.2f} s.")
+st.caption(f"Gecontroleerd in {nl_number(time.perf_counter() - started, 2)} s.")

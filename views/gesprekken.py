@@ -9,7 +9,7 @@ import streamlit as st
 
 from analyzer import explore
 from analyzer.errors import InputError
-from views.common import DATE_AXIS, labelled, load, number, table
+from views.common import DATE_AXIS, NUMBER_AXIS, labelled, load, number, table
 
 st.title("Gesprekken")
 ctx = st.session_state.get("context")
@@ -72,7 +72,10 @@ with chart_tab:
         layers.append(
             alt.Chart(daily)
             .mark_line()
-            .encode(x=alt.X("day:T", title="datum", axis=DATE_AXIS), y=alt.Y("calls:Q", title="gesprekken per dag"))
+            .encode(
+                x=alt.X("day:T", title="datum", axis=DATE_AXIS),
+                y=alt.Y("calls:Q", title="gesprekken per dag", axis=NUMBER_AXIS),
+            )
         )
         mailings = load("topic_mailings", topic_id, ctx.start, ctx.end)
         if len(mailings):
@@ -80,7 +83,10 @@ with chart_tab:
             layers.append(
                 alt.Chart(mailings)
                 .mark_rule(color="#e0a800", strokeDash=[4, 3])
-                .encode(x="sent_date:T", tooltip=["template_id:N", alt.Tooltip("count:Q", title="aantal brieven")])
+                .encode(
+                    x="sent_date:T",
+                    tooltip=["template_id:N", alt.Tooltip("count:Q", title="aantal brieven", format="d")],
+                )
             )
         st.altair_chart(alt.layer(*layers), key="gesprekken_grafiek")
         st.caption(
@@ -127,7 +133,7 @@ with map_tab:
             size=alt.Size("size:Q", title="gesprekken"),
             color=alt.Color("gekozen:N", legend=None, scale=alt.Scale(range=["#4b7bec", "#e0a800"])),
             tooltip=[alt.Tooltip("topic_id:Q", title="id"), alt.Tooltip("label:N", title="onderwerp"),
-                     alt.Tooltip("size:Q", title="gesprekken")],
+                     alt.Tooltip("size:Q", title="gesprekken", format="d")],
         )  # fmt: skip
         st.altair_chart(chart, key="gesprekken_kaart")
         st.caption(

@@ -15,6 +15,7 @@ from analyzer.explore.base import (
     date_range,
     departments,
     embedding_model,
+    nl_number,
     open_store,
 )
 from analyzer.explore.drafts import (
@@ -58,7 +59,14 @@ from analyzer.explore.topics import (
     topic_spikes,
     topic_table,
 )
-from analyzer.explore.totals import REJECTED_KINDS, call_day_counts, overview, rejected_input, top_spikes
+from analyzer.explore.totals import (
+    REJECTED_KINDS,
+    call_day_counts,
+    overview,
+    rejected_input,
+    top_spikes,
+    weekly_totals,
+)
 
 __all__ = [
     # base
@@ -68,10 +76,12 @@ __all__ = [
     "departments",
     "analysis_cost_per_call",
     "embedding_model",
+    "nl_number",
     # totals
     "call_day_counts",
     "overview",
     "top_spikes",
+    "weekly_totals",
     "REJECTED_KINDS",
     "rejected_input",
     # letters

@@ -29,6 +29,14 @@ def open_store(path: str | Path) -> Store:
         raise
 
 
+def nl_number(value: float | None, decimals: int = 0) -> str:
+    """A number as Dutch readers write it: a point between thousands, a comma before decimals
+    (12942.5 → ``12.942,5``); ``–`` for a missing value."""
+    if value is None or pd.isna(value):
+        return "–"
+    return f"{value:,.{decimals}f}".translate(str.maketrans(",.", ".,"))
+
+
 def _period(start: dt.date | None, end: dt.date | None) -> tuple[dt.datetime, dt.datetime]:
     lo = dt.datetime.combine(start, dt.time.min) if start else dt.datetime(1900, 1, 1)
     hi = dt.datetime.combine(end + dt.timedelta(days=1), dt.time.min) if end else dt.datetime(2999, 1, 1)

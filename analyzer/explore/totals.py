@@ -53,6 +53,38 @@ def overview(
     }
 
 
+def weekly_totals(
+    store: Store, start: dt.date | None = None, end: dt.date | None = None, days: pd.DataFrame | None = None
+) -> pd.DataFrame:
+    """Per week (Monday) of the period: ``week, calls, avoidable, other, letters_sent``. ``other`` is
+    every call not classified as avoidable (value demand and calls not yet classified), so
+    ``avoidable + other == calls``; weeks without calls or mailings inside the period are rows of
+    zeros, so a chart shows the gap. ``days`` is :func:`call_day_counts` if at hand."""
+    lo, hi = _period(start, end)
+    days = call_day_counts(store) if days is None else days
+    inside = days[(days["day"] >= lo) & (days["day"] < hi)]
+    sent = store.con.execute(
+        "SELECT sent_date, sum(count) AS letters_sent FROM mailings "
+        "WHERE sent_date >= ?::DATE AND sent_date < ?::DATE GROUP BY 1",
+        [lo, hi],
+    ).df()
+    columns = ["week", "calls", "avoidable", "other", "letters_sent"]
+    if inside.empty and sent.empty:
+        return pd.DataFrame(columns=columns)
+
+    def monday(stamps: pd.Series) -> pd.Series:
+        stamps = pd.to_datetime(stamps).dt.normalize()
+        return stamps - pd.to_timedelta(stamps.dt.weekday, unit="D")
+
+    calls = inside.groupby(monday(inside["day"]))[["calls", "avoidable"]].sum()
+    letters = sent.groupby(monday(sent["sent_date"]))["letters_sent"].sum()
+    seen = calls.index.union(letters.index)
+    weeks = pd.date_range(seen.min(), seen.max(), freq="7D")
+    out = pd.DataFrame(index=weeks).join(calls).join(letters).fillna(0).astype("int64")
+    out["other"] = out["calls"] - out["avoidable"]
+    return out.rename_axis("week").reset_index()[columns]
+
+
 def top_spikes(store: Store, start: dt.date | None = None, end: dt.date | None = None, n: int = 10) -> pd.DataFrame:
     """The largest spikes whose peak lies in the period, with topic label (``thema: …`` for a theme's
     spike, a surge spread over its topics) and linked letter."""
