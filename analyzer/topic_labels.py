@@ -212,7 +212,7 @@ def build_topics_table(
     valid = [(int(a), int(b)) for a, b in (merges or []) if a in table and b in table and a != b]
     for a, b in valid:
         table[a]["merged_into"] = b
-    fine_labeller = copy.deepcopy(labeller)
+    fine_labeller = copy.deepcopy(labeller) if valid else labeller  # merges change the copy's counts only
     for a, _ in valid:
         target = _final_target(a, table)
         if target != a:
