@@ -205,6 +205,8 @@ def test_weekly_totals_add_up_to_the_overview(store) -> None:
     assert burst[pd.Timestamp("2026-03-09")] == 7 * 4 + 3 * 12  # four calls a day plus the burst
     march = explore.weekly_totals(store, dt.date(2026, 3, 2), dt.date(2026, 3, 8))
     assert march["week"].tolist() == [pd.Timestamp("2026-03-02")] and march["calls"].tolist() == [28]
+    late = explore.weekly_totals(store, dt.date(2026, 3, 16), dt.date(2026, 3, 29))  # calls, no mailings
+    assert late["calls"].tolist() == [28, 28] and late["letters_sent"].tolist() == [0, 0]
 
 
 def test_numbers_are_written_the_dutch_way() -> None:
