@@ -133,7 +133,10 @@ def test_gesprekken_topics_chart_and_rename(monkeypatch, app_store, tmp_path) ->
     assert at.selectbox(key="gesprekken_onderwerp").value == first
     behind = next(t for t in _tables(at) if "tekst van de alinea" in t.columns)  # the biggest topic is bezwaar's
     assert behind["titel"].tolist() == [TOP_TITLE] and behind["alinea"].tolist() == [4]
-    hourly = next(t for t in _tables(at) if "verwacht" in t.columns)
+    every_spike = next(t for t in _tables(at) if "gekoppelde brief" in t.columns)  # the expander with all spikes
+    assert every_spike["gekoppelde brief"].tolist()[0] == TOP_TITLE and every_spike["extra gesprekken"].iloc[0] == 36
+    hourly = next(t for t in _tables(at) if list(t.columns)[:2] == ["begin", "eind"])
+    assert len(at.get("download_button")) == 6  # Excel and CSV of the topics, of all spikes, of the notes
     assert hourly.iloc[0].to_dict() == {"begin": "02-03-2026 11:00", "eind": "12:00", "gesprekken": 40.0,
                                         "verwacht": 4.0, "extra": 36.0}  # fmt: skip
     at.text_input(key="gesprekken_nieuwe_naam").input("Vragen over bezwaar").run()

@@ -9,7 +9,7 @@ import streamlit as st
 
 from analyzer import explore
 from analyzer.errors import InputError
-from views.common import DATE_AXIS, NUMBER_AXIS, labelled, load, number, table
+from views.common import DATE_AXIS, NUMBER_AXIS, downloads, labelled, load, number, table
 
 st.title("Gesprekken")
 ctx = st.session_state.get("context")
@@ -25,8 +25,9 @@ if topics.empty:
     st.info("Nog geen onderwerpen gevonden. Voer eerst een analyse uit ('analyzer analyze').")
     st.stop()
 
+TOPIC_COLUMNS = ["topic_id", "label", "parent_label", "calls", "share", "trend", "keywords"]
 table(
-    labelled(topics, ["topic_id", "label", "parent_label", "calls", "share", "trend", "keywords"]),
+    labelled(topics, TOPIC_COLUMNS),
     key="gesprekken_onderwerpen",
     column_config={
         "trend (4 weken)": number(
@@ -34,6 +35,16 @@ table(
         ),
     },
 )
+downloads(labelled(topics, TOPIC_COLUMNS), "onderwerpen", "Onderwerpen", key="gesprekken_onderwerpen_download")
+spikes = load("top_spikes", ctx.start, ctx.end, n=100_000)
+with st.expander(f"Alle pieken in deze periode ({len(spikes)})", icon=":material/trending_up:"):
+    if spikes.empty:
+        st.info("Geen pieken in gesprekken gevonden in deze periode.")
+    else:
+        spike_columns = ["topic_id", "topic_label", "start", "peak", "end", "observed", "expected", "excess",
+                         "letter_title", "link_score"]  # fmt: skip
+        table(labelled(spikes, spike_columns), key="gesprekken_alle_pieken")
+        downloads(labelled(spikes, spike_columns), "pieken", "Pieken", key="gesprekken_pieken_download")
 
 labels = dict(zip(topics["topic_id"].astype(int), topics["label"]))
 if (after_edit := st.session_state.pop("gesprekken_na_bewerking", None)) is not None:
@@ -147,6 +158,12 @@ with notes_tab:
     else:
         table(labelled(notes, ["timestamp", "channel", "text", "confidence"]),
                      key="gesprekken_notities")  # fmt: skip
+        downloads(
+            labelled(notes, ["timestamp", "channel", "text", "confidence"]),
+            f"gesprekken-onderwerp-{topic_id}",
+            "Gesprekken",
+            key="gesprekken_notities_download",
+        )
 with edit_tab:
     st.caption("Wijzigingen worden opgeslagen in de database en blijven gelden bij volgende analyses.")
     new_label = st.text_input("Nieuwe naam", value=labels[topic_id], key="gesprekken_nieuwe_naam")
