@@ -168,6 +168,7 @@ def test_concept_finds_officialese_and_similar_letters(monkeypatch, app_store) -
     assert metrics["B1-oordeel"] != "B1"
     findings, similar = _tables(at)
     assert "ambtelijk" in set(findings["soort"])
+    assert len(at.get("download_button")) == 2  # the findings as Excel and CSV
     assert similar["titel"].iloc[0] == TOP_TITLE
     per_1000 = metrics["Gesprekken per 1.000 brieven (schatting)"]
     assert "." not in per_1000 and float(per_1000.replace(",", ".")) > 0  # Dutch decimal comma

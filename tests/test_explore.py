@@ -419,7 +419,7 @@ def test_check_draft_finds_officialese() -> None:
     found = result["findings_table"]
     assert all(result["text"][s:e] == t for s, e, t in zip(found["start_char"], found["end_char"], found["text"]))
     assert explore.check_draft("")["b1_verdict"] == "onbekend"
-    with pytest.raises(InputError, match="te lang"):
+    with pytest.raises(InputError, match=r"te lang om te controleren \(meer dan 50\.000 tekens\)"):
         explore.check_draft("woord " * 20_000)
 
 

@@ -67,6 +67,8 @@ COLUMN_LABELS = {
     "soort": "soort",
     "text": "tekst",
     "suggestion": "suggestie",
+    "start_char": "van teken",
+    "end_char": "tot teken",
     "similarity": "gelijkenis",
     "best_paragraph_text": "meest gelijkende alinea",
     "timestamp": "tijdstip",

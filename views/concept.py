@@ -12,7 +12,7 @@ from analyzer import explore
 from analyzer.errors import InputError
 from analyzer.explore import nl_number
 from analyzer.ingest.letters import split_paragraphs, strip_markers
-from views.common import embedder, labelled, load, markup, table
+from views.common import downloads, embedder, labelled, load, markup, table
 
 EXAMPLE = (
     "Indien u niet akkoord gaat met onderhavige beschikking, dient u derhalve middels het formulier bezwaar te maken."
@@ -71,6 +71,12 @@ with side_col:
         st.info("Geen bevindingen: de zinnen zijn kort, actief en in gewone woorden.")
     else:
         table(labelled(findings, ["soort", "text", "suggestion"]), key="concept_bevindingen")
+        downloads(
+            labelled(findings, ["soort", "text", "suggestion", "start_char", "end_char"]),
+            "bevindingen-concept",
+            "Bevindingen",
+            key="concept_bevindingen_download",
+        )
 
 st.subheader("Lijkt op deze brieven")
 model_id = load("embedding_model") if ctx is not None else None

@@ -9,6 +9,7 @@ import numpy as np
 import pandas as pd
 
 from analyzer.errors import InputError
+from analyzer.explore.base import nl_number
 from analyzer.explore.letters import findings_table
 from analyzer.store import Store
 
@@ -43,7 +44,7 @@ def check_draft(text: str) -> dict:
     from analyzer.ingest.letters import clean_text
 
     if len(text) > DRAFT_MAX_CHARS:
-        raise InputError(f"De tekst is te lang om te controleren (meer dan {DRAFT_MAX_CHARS:,} tekens).")
+        raise InputError(f"De tekst is te lang om te controleren (meer dan {nl_number(DRAFT_MAX_CHARS)} tekens).")
     cleaned = clean_text(text)
     result = analyze_document(cleaned)
     result["text"] = cleaned
