@@ -10,7 +10,11 @@ Every finding becomes a fixed Dutch placeholder (``PLACEHOLDERS``); the output i
   street suffixes); licence plates (Dutch sidecodes with dashes; without dashes only after "kenteken"); dates of
   birth (only after geb./geboren/geboortedatum/gebdat/dob, also as "geboortedatum? Klant: ...": "brief van
   12-03-2026" stays). Names after a title (dhr, mevr, mw, meneer, de heer, ...) or after "naam:", "spreekt met",
-  "namens", "dochter", ...: capitalised words, interfixes and initials; the title stays.
+  "namens", "dochter", ...: capitalised words, interfixes and initials; the title stays. Typed in lower case after a
+  title, a name is found when it is in deduce's surname or first-name list and cannot be read as a Dutch word
+  ("mevr jansen", "dhr pietersen"), or when it follows "de", "van", ... or initials ("dhr k. de vries"): see
+  ``_lower_name_word``; on the 100,000 generated notes (typos and "mevr scootmobiel kapot" shorthand) this
+  replaced nothing that is not a name.
 * deduce 3.0.6 (optional): its raw name tags (containing naam, voornaam, initiaal, patient) and street + number
   (``locatie``). Its date, id, phone, e-mail, URL, place, postcode and institution annotators are off: ours are
   stricter, and a city or an ordinary date is not personal data. Hits made only by its surname list (``achternaam``
@@ -25,8 +29,9 @@ outside ``_NON_NAMES`` and our own findings, which loses nothing (deduce only fi
 note with planted data its placeholder appears, except names (77% with regexes only, 100% with deduce). Loading deduce
 takes ~3 s per process once its lookup cache exists (``warm_up`` builds it: 1-2 minutes, 1.2 GB).
 
-Known limits: lower-case names after a title ("mevr jansen", as "mevr belt" must stay) or without "naam:"; a bare
-surname ("Jansen belt"); a surname that is a KCC word ("mevr. Belt"); foreign numbers without "+"; "1234 ab" with a
+Known limits: lower-case names that are also Dutch words ("mevr bakker", "dhr bos") or not on deduce's lists
+("mw el amrani"), and lower-case names without a title ("klant jan de vries"); a bare surname ("Jansen belt"); a
+surname that is a KCC word ("mevr. Belt"); foreign numbers without "+"; "1234 ab" with a
 space; streets without a common suffix unless deduce's street list knows them; organisations' e-mail addresses are
 replaced too; a 9-digit reference number that passes the 11-test becomes [BSN].
 """
@@ -110,7 +115,7 @@ _BSN_CONTEXT = re.compile(
     r"(?i)\b(?:bsn|burgerservicenummer|sofi-?nummer|sofinr)\b[\s:.#-]*(?:nr\b\.?|nummer)?[\s:.#-]*"
     r"(\d{8,9}|\d{3,4}[ .]\d{2,3}[ .]\d{3})(?!\d)"
 )
-_IBAN = re.compile(r"(?<![A-Za-z0-9])[A-Za-z]{2}\d\d(?: ?[A-Za-z0-9]){11,32}")
+_IBAN = re.compile(r"(?<![A-Za-z0-9])[A-Za-z]{2}\d\d(?:[ -]?[A-Za-z0-9]){11,32}")
 _IBAN_TYPO_SHAPE = re.compile(r"[A-Z]{2}\d\d[A-Z]{0,4}\d{8,}")
 _PHONE = re.compile(
     r"(?<![\w+,])(?<!\d[.,])(?!\d\d?([-/.])\d\d?\1(?:19|20)\d\d(?!\d))(?:"
@@ -321,10 +326,109 @@ def _walk_name(text: str, pos: int, relaxed: bool = False, stop: frozenset[str] 
     return (start, end) if end > start >= 0 else None
 
 
+_LOWER_INITIALS = re.compile(r"[ \t]*((?:[a-z]\.[ \t]?)+)(?!\w)")
+_LOWER_INTERFIXES = frozenset("van de der den ten ter te 't ’t v.d. v/d vd von".split())
+# A lower-case word right after a title is taken for a name only when it is a listed surname or first name
+# (deduce's lookup lists), at least 4 letters, uncommon as a word (SUBTLEX-NL Zipf of form and lemma below
+# LISTED_NAME), not a Dutch noun, verb or adjective (spaCy's lemma lists: "gras", "bakker") and not one
+# letter away from a KCC stop word (typos: "beld" for "belt", "buurma" for "buurman"). KCC notes write
+# "mevr scootmobiel kapot", so rarity alone is no sign of a name. After "de", "van", ... a listed or rare
+# word is enough ("de vries", "van den berg").
+LISTED_NAME = 4.3
+RARE_WORD = 3.0
+# Roles that deduce's lists also hold as names ("dhr de burgemeester"); capitalised they stay in street names.
+_ROLES = frozenset(
+    "burgemeester wethouder directeur voorzitter minister koning koningin dokter arts advocaat notaris "
+    "deurwaarder huisarts eigenaar huurder verhuurder beheerder".split()
+)
+
+
+def _lower_name_word(token: str, after_interfix: bool) -> bool:
+    """Whether a lower-case word after a title, an initial or an interfix reads as a name."""
+    from analyzer.nl_lexicon import lemma, open_class, word_zipf
+
+    low = token.lower()
+    if len(low) < 3 or low in _NON_NAMES or low in _TITLES or low in _ROLES or not low[0].isalpha():
+        return False
+    listed = low in _name_lists()
+    base = lemma(low)
+    if after_interfix:
+        return listed or word_zipf(low, base) < RARE_WORD
+    if not listed or len(low) < 4 or word_zipf(low, base) >= LISTED_NAME:
+        return False
+    if any(low in open_class(pos) or base in open_class(pos) for pos in ("noun", "verb", "adj")):
+        return False
+    return not _near_stop_word(low)
+
+
+def _near_stop_word(word: str) -> bool:
+    """One edit (a letter changed, added or left out) away from a KCC stop word: most likely a typo."""
+    for stop in _STOPWORDS:
+        if abs(len(stop) - len(word)) > 1 or stop == word:
+            continue
+        if len(stop) == len(word):
+            if sum(a != b for a, b in zip(stop, word)) == 1:
+                return True
+        else:
+            short, long_ = sorted((stop, word), key=len)
+            if any(long_[:i] + long_[i + 1 :] == short for i in range(len(long_))):
+                return True
+    return False
+
+
+def _name_lists() -> frozenset[str]:
+    """Surnames and first names of deduce's lookup lists (lower-cased); empty when deduce is not installed."""
+    global _NAME_LISTS
+    if _NAME_LISTS is None:
+        words: set[str] = set()
+        try:
+            import deduce
+
+            folder = Path(deduce.__file__).parent / "data" / "lookup" / "src" / "names"
+            for name in ("lst_surname", "lst_first_name"):
+                path = folder / name / "items.txt"
+                if path.is_file():
+                    words.update(w.strip().lower() for w in path.read_text(encoding="utf-8").splitlines())
+        except ImportError:
+            pass
+        _NAME_LISTS = frozenset(w for w in words if w and " " not in w)
+    return _NAME_LISTS
+
+
+_NAME_LISTS: frozenset[str] | None = None
+
+
+def _walk_lower_name(text: str, pos: int) -> tuple[int, int] | None:
+    """Span of a name typed in lower case after a title ("mevr jansen", "dhr k. de vries"): initials,
+    interfixes and words that read as names (:func:`_lower_name_word`)."""
+    start = end = -1
+    after_interfix = False
+    for _ in range(5):
+        if initials := _LOWER_INITIALS.match(text, pos):
+            start = initials.start(1) if start < 0 else start
+            end, pos = initials.start(1) + len(initials.group(1).rstrip()), initials.end(1)
+            after_interfix = True  # "k. de vries", "k. jansen": what follows initials is the surname
+            continue
+        m = _NAME_TOKEN.match(text, pos)
+        if not m:
+            break
+        token = m.group(1)
+        if token.lower() in _LOWER_INTERFIXES:
+            start = m.start(1) if start < 0 else start
+            after_interfix = True
+        elif all(_lower_name_word(part, after_interfix) for part in token.split("-") if part):
+            start = m.start(1) if start < 0 else start
+            end, after_interfix = m.end(1), False
+        else:
+            break
+        pos = m.end(1)
+    return (start, end) if end > start >= 0 else None
+
+
 def _name_findings(text: str) -> list[tuple[str, int, int]]:
     spans = []
     for m in _TITLE.finditer(text):
-        spans.append(_walk_name(text, m.end()))
+        spans.append(_walk_name(text, m.end()) or _walk_lower_name(text, m.end()))
     for m in _NAME_CONTEXT.finditer(text):
         title = _LEADING_TITLE.match(text, m.end())
         # weaker context than a title: municipal words ("namens VvE") end the name too
@@ -370,7 +474,7 @@ def _regex_findings(text: str) -> list[tuple[str, int, int]]:
     for m in _IBAN.finditer(text):
         compact, end, length = "", m.start(), _IBAN_LENGTHS.get(m.group()[:2].upper(), 0)
         while end < m.end() and len(compact) < length:
-            compact += text[end].upper() if text[end] != " " else ""
+            compact += text[end].upper() if text[end] not in " -" else ""
             end += 1
         if (
             len(compact) == length

@@ -143,6 +143,14 @@ PLANTED = [
     ("name", "belt namens Ahmed Yilmaz over Wmo", "Yilmaz"),
     ("name", "u spreekt met Monique El Amrani. Mag ik een dakkapel plaatsen?", "Amrani"),
     ("name", "dochter Elif helpt haar met de aanvraag", "Elif"),
+    # typed in lower case after a title: listed names that are not Dutch words, or after "de"/"van"/initials
+    ("name", "mevr jansen belt over WOZ", "jansen"),
+    ("name", "dhr pietersen belt terug", "pietersen"),
+    ("name", "dhr de vries wil bezwaar maken", "vries"),
+    ("name", "namens dhr k. de jong, vraag over aanslag", "jong"),
+    ("name", "mevr van den berg-bakker wil uitstel", "berg-bakker"),
+    ("name", "contact met fam. öztürk over Wmo", "öztürk"),
+    ("iban", "rekeningnr NL91-ABNA-0417-1643-00 doorgegeven", "NL91-ABNA"),
 ]
 
 
@@ -186,6 +194,16 @@ GOLDEN_UNCHANGED = [
     "Klant: Goedemiddag, ik wil graag een afspraak maken voor een nieuw paspoort. Medewerker: Ik heb een afspraak "
     "voor u gemaakt. Klant: Kunt u dat ook even mailen? Medewerker: Ik stuur u de informatie per mail.",
     "Klant: Ja hallo, mijn container is vandaag niet geleegd. Medewerker: Ik maak een melding.",
+    # lower case after a title, not a name (shorthand and typos as KCC notes have them)
+    "mevr scootmobiel kapot, wil weten wie repareert",
+    "dhr gras in de wijk niet gemaaid - melding doorgezet",
+    "dhr beld over afvalheffing, begrijpt het niet",
+    "mevrouw buurma parkeert voor de uitrit",
+    "Dhr an de balie, vraagt wat waardebepaling betekent",
+    "mevr ontevreden over afhandeling",
+    "dhr. al zes wk geleden aangevraagd, niks gehoord",
+    "mw. ong geen sms gehad, paspoort al klaar?",
+    "brief van dhr de burgemeester niet begrepen",
 ]
 
 
