@@ -151,6 +151,14 @@ PLANTED = [
     ("name", "mevr van den berg-bakker wil uitstel", "berg-bakker"),
     ("name", "contact met fam. öztürk over Wmo", "öztürk"),
     ("iban", "rekeningnr NL91-ABNA-0417-1643-00 doorgegeven", "NL91-ABNA"),
+    # where callers say their name, also in lower case as speech-to-text writes it
+    ("name", "u spreekt met jan de vries, ik bel over de WOZ", "vries"),
+    ("name", "goedemiddag, je spreekt met fatima el amrani", "amrani"),
+    ("name", "mijn naam is henk bakker en ik bel over mijn aanslag", "bakker"),
+    ("name", "Klant: Goedemiddag, met Fatima Yilmaz, ik bel over de aanslag", "Yilmaz"),
+    ("name", "Medewerker: Wat is uw naam? Klant: Pietersen. Medewerker: Dank u.", "Pietersen"),
+    ("name", "Medewerker: Mag ik uw naam? Klant: jan jansen", "jansen"),
+    ("name", "Medewerker: Met wie spreek ik? Klant: met mevrouw jansen", "jansen"),
 ]
 
 
@@ -204,6 +212,13 @@ GOLDEN_UNCHANGED = [
     "dhr. al zes wk geleden aangevraagd, niks gehoord",
     "mw. ong geen sms gehad, paspoort al klaar?",
     "brief van dhr de burgemeester niet begrepen",
+    # name contexts without a name
+    "Medewerker: Wat is uw naam? Klant: Waarom? Medewerker: Voor de melding.",
+    "contact met afdeling belastingen, doorverbonden",
+    "gesproken met de buurman over de overlast",
+    "Klant: Met mijn container is iets mis.",
+    "Klant: Hallo, met de buurvrouw van nummer 12.",
+    "Klant: Ja, met wie spreek ik?",
 ]
 
 
