@@ -7,8 +7,9 @@ Every finding becomes a fixed Dutch placeholder (``PLACEHOLDERS``); the output i
   countries at their exact length, mod-97; a wrong check digit is still replaced when the rest is account-shaped, as
   it is most likely a typo); phone numbers (Dutch mobile and landline in the usual spellings, +31/0031, other
   countries with +; not the organisations' 0800/0900 numbers); e-mail; postcode; street + house number (common Dutch
-  street suffixes); licence plates (Dutch sidecodes with dashes; without dashes only after "kenteken"); dates of
-  birth (only after geb./geboren/geboortedatum/gebdat/dob, also as "geboortedatum? Klant: ...": "brief van
+  street suffixes, "str."; a lower-case "-weg", "-hof", ... only after "woont", "adres", "verhuisd naar"); licence
+  plates (Dutch sidecodes with dashes; without dashes only after "kenteken"); dates of birth (only after
+  geb./geboren/geboortedatum/gebdat/dob, also as "geboortedatum? Klant: ...": "brief van
   12-03-2026" stays). Names after a title (dhr, mevr, mw, meneer, de heer, ...) or after "naam:", "spreekt met",
   "namens", "dochter", ...: capitalised words, interfixes and initials; the title stays. Typed in lower case after a
   title, a name is found when it is in deduce's surname or first-name list and cannot be read as a Dutch word
@@ -161,11 +162,17 @@ _PLATE_CONTEXT = re.compile(
 _STRONG = "straat|laan|gracht|plein|kade|singel|dijk|dreef|steeg|plantsoen|burgwal|boulevard"
 _WEAK = "weg|hof|park|pad|markt|dam|baan|wal|haven|plaats|ring|erf|veld|vaart|wetering|allee|brink|vest|poort"
 _STREET = re.compile(
-    rf"(?<![\w'’-])(?:['’]s-)?(?:[^\W\d_][\w'’.-]+?(?:{_STRONG})|[A-ZÀ-Þ][\w'’.-]+?(?:{_WEAK})"
+    rf"(?<![\w'’-])(?:['’]s-)?(?:[^\W\d_][\w'’.-]+?(?:{_STRONG}|str\.)|[A-ZÀ-Þ][\w'’.-]+?(?:{_WEAK})"
     r"|(?:Laan|Weg|Kade|Plein|Dreef|Hof)(?:[ \t]+(?:van|der|de|den|het|naar|op))+(?:[ \t]+[A-Z][\w'’-]+){1,2})"
     r"[ \t]+\d{1,5}"
     r"(?:[ \t]?[-/][ \t]?[A-Za-z0-9]{1,4}|[A-Za-z]{1,2})?"
     r"(?:[ \t]+(?:hs|huis|bg|bel|boven|beneden|bis|hg|zw|I{1,3}|IV|[A-Za-z])(?!\w))?(?![\w-])"
+)
+# A lower-case street with a weak suffix ("dorpsweg 5") only after words that announce an address.
+_ADDRESS_CONTEXT = re.compile(
+    rf"(?i)(?<!\w)(?:woont|wonend|woonachtig|adres|verhuisd naar|verhuist naar)(?:[ \t]+(?:op|aan|naar))?"
+    rf"(?:[ \t]+de)?[ \t:]*((?-i:[a-zà-þ])[\w'’.-]+?(?:{_WEAK})[ \t]+\d{{1,5}}"
+    r"(?:[ \t]?[-/][ \t]?[A-Za-z0-9]{1,4}|[A-Za-z]{1,2})?)(?![\w-])"
 )
 _STREET_EXCEPTIONS = {"milieustraat", "milieupark", "afvalpark", "snelweg", "supermarkt"}
 _PREV_WORD = re.compile(r"([\w'’.-]+)[ \t]+$")
@@ -522,6 +529,9 @@ def _address_findings(text: str) -> list[tuple[str, int, int]]:
         while (lead := _LEAD_WORD.match(text, start, m.start())) and lead.group(1) in _INTERFIXES:
             start = lead.end()
         out.append(("address", start, m.end()))
+    for m in _ADDRESS_CONTEXT.finditer(text):
+        if m.group(1).split()[0].lower() not in _STREET_EXCEPTIONS:
+            out.append(("address", m.start(1), m.end(1)))
     return out
 
 

@@ -111,6 +111,9 @@ PLANTED = [
     ("address", "Laan van Meerdervoort 1201 is het adres", "Meerdervoort 1201"),
     ("address", "woont op kerkstraat 12 III", "kerkstraat 12 III"),
     ("address", "'s-Gravendijkwal 88b, Rotterdam", "Gravendijkwal 88b"),
+    ("address", "woont kerkstr. 12, container vol", "kerkstr. 12"),
+    ("address", "woont op de dorpsweg 5, vraag over afval", "dorpsweg 5"),  # lower case "weg": after "woont"
+    ("address", "verhuisd naar molenweg 3-2 per 1 mei", "molenweg 3-2"),
     ("licence_plate", "parkeerboete voor kenteken 12-ABC-3", "12-ABC-3"),
     ("licence_plate", "naheffing GJ-123-K op 12-03-2026", "GJ-123-K"),
     ("licence_plate", "auto 99-XX-99 weggesleept", "99-XX-99"),
@@ -245,6 +248,7 @@ def test_note_without_personal_data_is_unchanged(any_pseudonymiser: Pseudonymise
         "acute overlast, verwezen naar politie 0900-8844",  # organisations' numbers are not personal data
         "gratis nummer 0800-1234 staat op de brief",
         "geboortedatum klopt niet op de brief van 12-03-2026",  # the date does not answer a question
+        "woont 3 jaar in de wijk, overlast van de snelweg 5 km verderop",
     ],
 )
 def test_dates_amounts_and_case_numbers_stay(any_pseudonymiser: Pseudonymiser, note: str) -> None:
