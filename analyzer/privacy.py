@@ -16,9 +16,9 @@ Every finding becomes a fixed Dutch placeholder (``PLACEHOLDERS``); the output i
   ("mevr jansen", "dhr pietersen"), or when it follows "de", "van", ... or initials ("dhr k. de vries"): see
   ``_lower_name_word``; on the 100,000 generated notes (typos and "mevr scootmobiel kapot" shorthand) this
   replaced nothing that is not a name. Where callers give their name ("mijn naam is", "u spreekt met", "Klant:
-  Goedemiddag, met ...", the answer to "Wat is uw naam?"): capitalised words, or in lower case (speech-to-text)
-  two or more listed names ("jan de vries"). These rules changed nothing in the 131,666 texts of the generated
-  notes and the evaluation sets.
+  Goedemiddag, met ...", the answer to "Wat is uw naam?", under "Met vriendelijke groet" or "mvg"): capitalised
+  words, or in lower case (speech-to-text) two or more listed names ("jan de vries"). These rules changed nothing
+  in the 131,666 texts of the generated notes and the evaluation sets.
 * deduce 3.0.6 (optional): its raw name tags (containing naam, voornaam, initiaal, patient) and street + number
   (``locatie``). Its date, id, phone, e-mail, URL, place, postcode and institution annotators are off: ours are
   stricter, and a city or an ordinary date is not personal data. Hits made only by its surname list (``achternaam``
@@ -44,6 +44,7 @@ from __future__ import annotations
 
 import atexit
 import gc
+import itertools
 import logging
 import re
 import threading
@@ -197,6 +198,11 @@ _SELF_INTRO = re.compile(
     r"|(?:klant|beller|inwoner):[ \t]*"
     r"(?:(?:goedemorgen|goedemiddag|goedenavond|goedendag|hallo|hoi|dag|ja)[ \t,.!]*)*met)"
     r"(?!\w)[ \t:]*"
+)
+# The name under an e-mail's sign-off ("Met vriendelijke groet,\nJan de Vries", "mvg piet jansen").
+_SIGN_OFF = re.compile(
+    r"(?i)(?<!\w)(?:(?:met[ \t]+)?(?:vriendelijke|hartelijke)[ \t]+groet(?:en)?|m\.?v\.?g\.?|groet(?:en|jes)?)"
+    r"(?![\w.])[ \t]*[,.:!-]?\s*"
 )
 _NAME_QUESTION = re.compile(
     r"(?i)(?<!\w)(?:wat is uw (?:achter)?naam|mag ik uw (?:achter)?naam|met wie spreek ik|hoe heet u"
@@ -496,7 +502,7 @@ def _name_findings(text: str) -> list[tuple[str, int, int]]:
             _walk_name(text, at, bool(m.group(1)), _NON_NAMES)
             or (_walk_lower_name(text, at) if title else _walk_spoken_name(text, at))
         )
-    for m in _SELF_INTRO.finditer(text):
+    for m in itertools.chain(_SELF_INTRO.finditer(text), _SIGN_OFF.finditer(text)):
         spans.append(_walk_name(text, m.end(), stop=_NON_NAMES) or _walk_spoken_name(text, m.end()))
     for m in _NAME_QUESTION.finditer(text):
         # the answer to "wat is uw naam?": any word up to a stop word or punctuation is the name

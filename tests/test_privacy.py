@@ -162,6 +162,9 @@ PLANTED = [
     ("name", "Medewerker: Wat is uw naam? Klant: Pietersen. Medewerker: Dank u.", "Pietersen"),
     ("name", "Medewerker: Mag ik uw naam? Klant: jan jansen", "jansen"),
     ("name", "Medewerker: Met wie spreek ik? Klant: met mevrouw jansen", "jansen"),
+    ("name", "Graag uitleg over de aanslag. Met vriendelijke groet,\nJan de Vries", "Vries"),
+    ("name", "vraag over de aanslag. mvg, piet jansen", "jansen"),
+    ("name", "m.v.g. K. de Jong", "Jong"),
 ]
 
 
@@ -222,6 +225,8 @@ GOLDEN_UNCHANGED = [
     "Klant: Met mijn container is iets mis.",
     "Klant: Hallo, met de buurvrouw van nummer 12.",
     "Klant: Ja, met wie spreek ik?",
+    "Uw aanvraag is ontvangen. Met vriendelijke groet,\nTeam Belastingen",
+    "mevr vraagt of ik de groeten wil doen aan de wijkagent",
 ]
 
 
