@@ -177,6 +177,22 @@ def test_csv_line_with_too_many_fields_is_quarantined(tmp_path: Path) -> None:
     assert row["source_row"] == 3 and "5 velden in plaats van 3" in row["reason"]
 
 
+def test_csv_quote_left_open_is_quarantined_not_merged_silently(tmp_path: Path) -> None:
+    path = write_csv(tmp_path / "calls.csv", CALL_HEADER, CALL_ROWS[:2])
+    good = write_csv(tmp_path / "c3.csv", CALL_HEADER, CALL_ROWS[2:3]).read_text(encoding="utf-8").splitlines()[1]
+    head = path.read_text(encoding="utf-8")
+    path.write_text(head + 'C9,2026-03-03 09:00,"klant belt over aanslag,telefoon,60,,\r\n' + good + "\r\n")
+    batch = read_calls(path)
+    assert batch.accepted["call_id"].tolist() == ["C1", "C2"]
+    rejected = batch.rejected.frame()
+    assert rejected["source_row"].tolist() == [4]
+    assert "aanhalingsteken niet afgesloten: regels 4 t/m 5" in rejected["reason"].iloc[0]
+    assert batch.rows_in == len(batch.accepted) + len(rejected) == 3  # the joined lines are one rejected row
+    # a quoted cell over two lines is fine
+    path.write_text(head + 'C9,2026-03-03 09:00,"klant belt\nover aanslag",telefoon,60,,\r\n' + good + "\r\n")
+    assert read_calls(path).accepted["call_id"].tolist() == ["C1", "C2", "C9", "C3"]
+
+
 def test_jsonl_broken_line_is_quarantined(tmp_path: Path) -> None:
     path = tmp_path / "calls.jsonl"
     path.write_text(

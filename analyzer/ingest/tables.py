@@ -132,11 +132,19 @@ def _read_csv(path: Path, text: str) -> RawTable:
     rows: list[list[str]] = []
     numbers: list[int] = []
     broken: list[tuple[int, str, str]] = []
+    quote_line = _first_quote_error(text, delimiter)
     try:
         header, header_line, data = _split_header(records)
         if header is None:
             raise InputError(f"{path}: bestand is leeg")
+        previous = header_line
         for row_no, record in data:
+            start, previous = previous + 1, row_no
+            if quote_line is not None and start <= quote_line <= row_no and row_no > start:
+                # A quote left open joins the lines after it into one cell: the row is kept whole for review.
+                reason = f"aanhalingsteken niet afgesloten: regels {start} t/m {row_no} zijn tot één rij samengevoegd"
+                broken.append((start, reason, delimiter.join(record)[:2000]))
+                continue
             if len(record) > len(header) and any(c.strip() for c in record[len(header) :]):
                 broken.append((row_no, f"{len(record)} velden in plaats van {len(header)}", delimiter.join(record)))
                 continue
@@ -149,6 +157,18 @@ def _read_csv(path: Path, text: str) -> RawTable:
     frame["_row"] = numbers
     blank_rows = [n for n in blank if n > header_line]
     return RawTable(path, frame, broken, blank_rows, delimiter=delimiter, header_row=header_line)
+
+
+def _first_quote_error(text: str, delimiter: str) -> int | None:
+    """The line where a strict CSV parse first fails, or None. The lenient parse used for the rows reads
+    on past such a place; an open quote then swallows the lines after it into one cell."""
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
+    try:
+        for _ in reader:
+            pass
+    except csv.Error:
+        return reader.line_num
+    return None
 
 
 def blank_rows_note(rows: list[int]) -> str:
