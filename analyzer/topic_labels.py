@@ -121,10 +121,10 @@ class CtfidfLabeller(BaseEstimator):
                 if len(chosen) == self.n_keywords:
                     break
                 words = set(term.split())
-                if any(words <= set(c.split()) for c in chosen):
+                if any(words <= _with_parts(c) for c in chosen):  # "woz waarde" after "woz-waarde uitzetten"
                     continue
                 # A pair replaces the single words it contains that were chosen before it.
-                chosen = [c for c in chosen if not (" " not in c and c in words)] + [term]
+                chosen = [c for c in chosen if not (" " not in c and c in _with_parts(term))] + [term]
             out[topic] = chosen
         return out
 
@@ -153,6 +153,12 @@ class CtfidfLabeller(BaseEstimator):
 
     def term_total(self, word: str) -> int:
         return sum(counts.get(word, 0) for counts in self.note_counts_.values())
+
+
+def _with_parts(term: str) -> set[str]:
+    """The words of a term and the parts of its hyphenated words ("woz-waarde" also covers "woz", "waarde")."""
+    words = set(term.split())
+    return words | {part for word in words if "-" in word for part in word.split("-") if part}
 
 
 # --------------------------------------------------------------------------- the topics table

@@ -115,6 +115,16 @@ def test_labeller_prefers_words_distinctive_for_a_topic():
     assert labeller.label([], 7) == "Onderwerp 7"
 
 
+def test_keywords_leave_out_channel_and_agent_words_and_parts_of_a_compound_already_shown():
+    texts = ["woz-waarde bezwaar balie, verwezen naar www, tbv uitgezet"] * 3 + ["woz waarde buurman"] * 2
+    texts += ["container niet geleegd, chatgesprek, opgelost"] * 3
+    keywords = CtfidfLabeller().fit(texts, [0, 0, 0, 0, 0, 1, 1, 1]).keywords()
+    shown = {w for terms in keywords.values() for term in terms for w in term.split()}
+    assert not shown & {"balie", "www", "uitzetten", "chatgesprek", "opgelost", "oplossen"}
+    assert "woz-waarde bezwaar" in keywords[0]
+    assert "woz waarde" not in keywords[0]  # its words are the parts of "woz-waarde", already in the label
+
+
 def test_labels_have_no_stop_words_filler_or_placeholders(fitted):
     stops = text_nl.label_stop_words()
     topics = fitted.topics_frame()
