@@ -67,6 +67,16 @@ def test_tables_format_numbers_in_the_readers_locale(monkeypatch, app_store) -> 
     assert columns["geschatte kosten (€)"]["type_config"]["format"] == "euro"
 
 
+def test_csv_downloads_open_in_dutch_excel() -> None:
+    from views.common import to_csv_nl
+
+    frame = pd.DataFrame({"titel": ["WOZ; brief", "Aanslag"], "per 1.000": [64.8, 12.0], "verstuurd": [199603, 5]})
+    data = to_csv_nl(frame)
+    assert data.startswith("\ufeff".encode()) and b"64,8" in data and b"64.8" not in data
+    lines = data.decode("utf-8-sig").splitlines()
+    assert lines == ["titel;per 1.000;verstuurd", '"WOZ; brief";64,8;199603', "Aanslag;12,0;5"]
+
+
 def test_overzicht_lists_rejected_input_with_place_and_reason(monkeypatch, app_store, tmp_path) -> None:
     import shutil
 
