@@ -40,14 +40,25 @@ class CtfidfLabeller(BaseEstimator):
     Score of term t in topic c: ``tf(t, c) * log(1 + A / f(t))`` with tf the term's share of the
     topic's term count, A the average term count per topic and f(t) the term's count over all
     topics (Grootendorst 2022, BERTopic's ClassTfidfTransformer). A term must occur in at least
-    ``min_notes`` notes of a topic, so one odd note cannot name a topic.
+    ``min_notes`` notes of a topic, so one odd note cannot name a topic, and in at least ``min_support``
+    times as many notes as the topic's most common term, so that in a big topic a misspelling or an
+    aside of a few notes ("warde", "twee bezwaar") does not outrank the words most notes use, which
+    c-TF-IDF scores low when several topics share them ("woz-waarde").
     """
 
-    def __init__(self, n_keywords: int = 8, n_label_words: int = 3, bigrams: bool = True, min_notes: int = 2) -> None:
+    def __init__(
+        self,
+        n_keywords: int = 8,
+        n_label_words: int = 3,
+        bigrams: bool = True,
+        min_notes: int = 2,
+        min_support: float = 0.05,
+    ) -> None:
         self.n_keywords = n_keywords
         self.n_label_words = n_label_words
         self.bigrams = bigrams
         self.min_notes = min_notes
+        self.min_support = min_support
 
     # ----------------------------------------------------------------- learning
 
@@ -110,10 +121,11 @@ class CtfidfLabeller(BaseEstimator):
         for topic, counts in self.term_counts_.items():
             size = sum(counts.values()) or 1
             notes = self.note_counts_.get(topic, Counter())
+            floor = max(self.min_notes, getattr(self, "min_support", 0.0) * max(notes.values(), default=0))
             scored = [
                 (count / size * math.log(1 + average / totals[term]), term)
                 for term, count in counts.items()
-                if notes[term] >= self.min_notes
+                if notes[term] >= floor
             ]
             scored.sort(key=lambda st: (-st[0], st[1]))
             chosen: list[str] = []

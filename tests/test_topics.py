@@ -115,6 +115,17 @@ def test_labeller_prefers_words_distinctive_for_a_topic():
     assert labeller.label([], 7) == "Onderwerp 7"
 
 
+def test_a_misspelling_in_a_few_notes_of_a_big_topic_does_not_name_it():
+    # Four topics share "woz-waarde", so c-TF-IDF scores it low; "warde" is in 3 of 100 notes of topic 0 only.
+    texts, topics = [], []
+    for topic, extra in enumerate(["bepaald", "te hoog", "bezwaar", "huurder"]):
+        texts += [f"woz-waarde {extra}"] * 97 + (["warde"] * 3 if topic == 0 else [f"woz-waarde {extra}"] * 3)
+        topics += [topic] * 100
+    keywords = CtfidfLabeller().fit(texts, topics).keywords()
+    assert "warde" not in keywords[0]
+    assert "warde" in CtfidfLabeller(min_support=0.0).fit(texts, topics).keywords()[0]  # without the floor
+
+
 def test_keywords_leave_out_channel_and_agent_words_and_parts_of_a_compound_already_shown():
     texts = ["woz-waarde bezwaar balie, verwezen naar www, tbv uitgezet"] * 3 + ["woz waarde buurman"] * 2
     texts += ["container niet geleegd, chatgesprek, opgelost"] * 3
