@@ -319,7 +319,7 @@ def cmd_topics(args: argparse.Namespace) -> int:
     frame["keywords"] = frame["keywords"].map(lambda k: ", ".join(k[:6]))
     frame = frame[["topic_id", "label", "size", "share", "low_confidence", "is_new", "keywords"]]
     with pd.option_context("display.max_rows", None, "display.width", 220, "display.max_colwidth", 70):
-        print(frame.rename(columns=TOPIC_LABELS).to_string(index=False))
+        print(dutch_table(frame, {"share": 1}).rename(columns=TOPIC_LABELS).to_string(index=False))
     return 0
 
 
@@ -361,7 +361,8 @@ def cmd_spikes(args: argparse.Namespace) -> int:
     if "level" in frame:
         frame["level"] = frame["level"].map({"theme": "thema", "topic": "onderwerp"})
     with pd.option_context("display.max_rows", None, "display.width", 200, "display.max_colwidth", 60):
-        print(frame.astype(object).where(frame.notna(), "").rename(columns=SPIKE_LABELS).to_string(index=False))
+        table = dutch_table(frame, {"observed": 0, "expected": 1, "excess_calls": 1, "link_score": 2})
+        print(table.astype(object).where(frame.notna(), "").rename(columns=SPIKE_LABELS).to_string(index=False))
     return 0
 
 
@@ -417,7 +418,7 @@ def cmd_readability(args: argparse.Namespace) -> int:
     frame["n_findings"] = frame["findings"].map(len)
     frame = frame[list(READABILITY_COLUMNS)].round(1)
     with pd.option_context("display.max_rows", None, "display.width", 200, "display.max_colwidth", 50):
-        print(frame.rename(columns=READABILITY_COLUMNS).to_string(index=False, na_rep=""))
+        print(dutch_table(frame).rename(columns=READABILITY_COLUMNS).to_string(index=False, na_rep=""))
     if results and results[0].get("syntax_note"):
         print(f"\n{results[0]['syntax_note']}")
     return 0
@@ -485,6 +486,28 @@ def cmd_train_demand(args: argparse.Namespace) -> int:
     return 0
 
 
+def dutch_table(frame: pd.DataFrame, decimals: dict[str, int] | None = None) -> pd.DataFrame:
+    """The frame with its number columns written the Dutch way for a printed table (12.942; 64,8):
+    the ``decimals`` given per column, else whole numbers without decimals, numbers up to 1 (scores)
+    with two and others with one; true/false as ja/nee."""
+    from analyzer.explore.base import nl_number
+
+    out = frame.copy()
+    for col in frame.columns:
+        values = frame[col]
+        if pd.api.types.is_bool_dtype(values):
+            out[col] = values.map({True: "ja", False: "nee"})
+            continue
+        if not pd.api.types.is_numeric_dtype(values):
+            continue
+        finite = values.dropna().astype(float)
+        fixed = (decimals or {}).get(col)
+        auto = 0 if (finite == finite.round()).all() else (2 if finite.abs().max() <= 1 else 1)
+        decimals_here = auto if fixed is None else fixed
+        out[col] = values.map(lambda v, d=decimals_here: "" if pd.isna(v) else nl_number(float(v), d))
+    return out
+
+
 def _emit(frame: pd.DataFrame, fmt: str, out: str | None, labels: dict[str, str], sheet: str) -> int:
     if fmt == "json":
         text = frame.to_json(orient="records", force_ascii=False, indent=2, date_format="iso")
@@ -500,7 +523,7 @@ def _emit(frame: pd.DataFrame, fmt: str, out: str | None, labels: dict[str, str]
         with pd.option_context(
             "display.max_rows", None, "display.max_columns", None, "display.width", 200, "display.max_colwidth", 60
         ):
-            text = frame.rename(columns=labels).to_string(index=False, na_rep="")
+            text = dutch_table(frame).rename(columns=labels).to_string(index=False, na_rep="")
     if out:
         Path(out).write_text(text + "\n", encoding="utf-8")
         print(f"geschreven: {out}", file=sys.stderr)

@@ -312,6 +312,17 @@ def test_topics_listing_rename_and_merge_survive_reanalysis(tmp_path, letters_di
     assert "onderwerp 999 bestaat niet" in capsys.readouterr().err
 
 
+def test_printed_tables_write_numbers_the_dutch_way() -> None:
+    from analyzer.cli import dutch_table
+
+    frame = pd.DataFrame({"sent": [199603, 5], "calls": [12942.5, 3.0], "score": [0.754, 1.0], "new": [True, False],
+                          "share": [12.0, 0.5], "name": ["a", "b"]})  # fmt: skip
+    out = dutch_table(frame, {"share": 1})
+    assert out["sent"].tolist() == ["199.603", "5"] and out["calls"].tolist() == ["12.942,5", "3,0"]
+    assert out["score"].tolist() == ["0,75", "1,00"] and out["new"].tolist() == ["ja", "nee"]
+    assert out["share"].tolist() == ["12,0", "0,5"] and out["name"].tolist() == ["a", "b"]
+
+
 def test_cluster_command(tmp_path, config, capsys) -> None:
     texts = ["afval niet opgehaald container vol"] * 5 + ["paspoort verlopen afspraak maken"] * 5 + [""]
     path = write_csv(
