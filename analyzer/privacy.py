@@ -50,6 +50,7 @@ import re
 import threading
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -409,26 +410,20 @@ def _near_stop_word(word: str) -> bool:
     return False
 
 
+@cache
 def _name_lists() -> frozenset[str]:
     """Surnames and first names of deduce's lookup lists (lower-cased); empty when deduce is not installed."""
-    global _NAME_LISTS
-    if _NAME_LISTS is None:
-        words: set[str] = set()
-        try:
-            import deduce
-
-            folder = Path(deduce.__file__).parent / "data" / "lookup" / "src" / "names"
-            for name in ("lst_surname", "lst_first_name"):
-                path = folder / name / "items.txt"
-                if path.is_file():
-                    words.update(w.strip().lower() for w in path.read_text(encoding="utf-8").splitlines())
-        except ImportError:
-            pass
-        _NAME_LISTS = frozenset(w for w in words if w and " " not in w)
-    return _NAME_LISTS
-
-
-_NAME_LISTS: frozenset[str] | None = None
+    words: set[str] = set()
+    try:
+        import deduce
+    except ImportError:
+        return frozenset()
+    folder = Path(deduce.__file__).parent / "data" / "lookup" / "src" / "names"
+    for name in ("lst_surname", "lst_first_name"):
+        path = folder / name / "items.txt"
+        if path.is_file():
+            words.update(w.strip().lower() for w in path.read_text(encoding="utf-8").splitlines())
+    return frozenset(w for w in words if w and " " not in w)
 
 
 def _walk_lower_name(text: str, pos: int) -> tuple[int, int] | None:
