@@ -26,7 +26,8 @@ Every finding becomes a fixed Dutch placeholder (``PLACEHOLDERS``); the output i
   and ``_NON_NAMES`` words are trimmed off its hits.
 
 Speed (2 cores; 100k notes from corpora/generate.py, 15% holding personal data, 103 characters on average): regexes
-only ~30k notes/s, deduce on every note ~3.5k notes/s. deduce therefore only runs on notes with a capitalised word
+only ~30k notes/s (~18k/s with the lower-case and transcript name rules, benchmarks/README.md), deduce on
+every note ~3.5k notes/s. deduce therefore only runs on notes with a capitalised word
 outside ``_NON_NAMES`` and our own findings, which loses nothing (deduce only finds capitalised names and its hits on
 ``_NON_NAMES`` are dropped): ~9k notes/s, deduce ran on 14% of the notes. On that corpus: no false positives on the
 85k notes without personal data with regexes only (3 with deduce: typos such as "Iva" that are first names); in every
@@ -200,6 +201,7 @@ _SELF_INTRO = re.compile(
     r"(?:(?:goedemorgen|goedemiddag|goedenavond|goedendag|hallo|hoi|dag|ja)[ \t,.!]*)*met)"
     r"(?!\w)[ \t:]*"
 )
+_INTRO_CUES = ("naam is", "spreekt met", "klant:", "beller:", "inwoner:")  # one must be in a note for _SELF_INTRO
 # The name under an e-mail's sign-off ("Met vriendelijke groet,\nJan de Vries", "mvg piet jansen").
 _SIGN_OFF = re.compile(
     r"(?i)(?<!\w)(?:(?:met[ \t]+)?(?:vriendelijke|hartelijke)[ \t]+groet(?:en)?|m\.?v\.?g\.?|groet(?:en|jes)?)"
@@ -363,8 +365,8 @@ def _walk_name(text: str, pos: int, relaxed: bool = False, stop: frozenset[str] 
 _LOWER_INITIALS = re.compile(r"[ \t]*((?:[a-z]\.[ \t]?)+)(?!\w)")
 _LOWER_INTERFIXES = frozenset("van de der den ten ter te 't ’t v.d. v/d vd von".split())
 # A lower-case word right after a title is taken for a name only when it is a listed surname or first name
-# (deduce's lookup lists), at least 4 letters, uncommon as a word (SUBTLEX-NL Zipf of form and lemma below
-# LISTED_NAME), not a Dutch noun, verb or adjective (spaCy's lemma lists: "gras", "bakker") and not one
+# (deduce's lookup lists), at least 4 letters, uncommon as a word (SUBTLEX-NL Zipf below LISTED_NAME), not a
+# Dutch noun (LiNT-II's noun list: "gras", "bakker"; spaCy's larger lemma tables would cost 3 s and 375 MB) and not one
 # letter away from a KCC stop word (typos: "beld" for "belt", "buurma" for "buurman"). KCC notes write
 # "mevr scootmobiel kapot", so rarity alone is no sign of a name. After "de", "van", ... a listed or rare
 # word is enough ("de vries", "van den berg").
@@ -379,18 +381,18 @@ _ROLES = frozenset(
 
 def _lower_name_word(token: str, after_interfix: bool) -> bool:
     """Whether a lower-case word after a title, an initial or an interfix reads as a name."""
-    from analyzer.nl_lexicon import lemma, open_class, word_zipf
+    from analyzer.nl_lexicon import noun_table, zipf
 
     low = token.lower()
     if len(low) < 3 or low in _NON_NAMES or low in _TITLES or low in _ROLES or not low[0].isalpha():
         return False
     listed = low in _name_lists()
-    base = lemma(low)
     if after_interfix:
-        return listed or word_zipf(low, base) < RARE_WORD
-    if not listed or len(low) < 4 or word_zipf(low, base) >= LISTED_NAME:
+        return listed or zipf(low) < RARE_WORD
+    if not listed or len(low) < 4 or zipf(low) >= LISTED_NAME:
         return False
-    if any(low in open_class(pos) or base in open_class(pos) for pos in ("noun", "verb", "adj")):
+    nouns = noun_table()  # LiNT-II's Dutch nouns: "gras", "bakker" are words first
+    if low in nouns or any(low.endswith(end) and low[: -len(end)] in nouns for end in ("s", "en")):
         return False
     return not _near_stop_word(low)
 
@@ -497,12 +499,17 @@ def _name_findings(text: str) -> list[tuple[str, int, int]]:
             _walk_name(text, at, bool(m.group(1)), _NON_NAMES)
             or (_walk_lower_name(text, at) if title else _walk_spoken_name(text, at))
         )
-    for m in itertools.chain(_SELF_INTRO.finditer(text), _SIGN_OFF.finditer(text)):
+    # The patterns below are case-insensitive and slow to scan; most notes hold none of their words.
+    low = text.lower()
+    intro = _SELF_INTRO.finditer(text) if any(cue in low for cue in _INTRO_CUES) else ()
+    sign_off = _SIGN_OFF.finditer(text) if ("groet" in low or "mvg" in low or "m.v.g" in low) else ()
+    for m in itertools.chain(intro, sign_off):
         spans.append(_walk_name(text, m.end(), stop=_NON_NAMES) or _walk_spoken_name(text, m.end()))
-    for m in _NAME_QUESTION.finditer(text):
-        # the answer to "wat is uw naam?": any word up to a stop word or punctuation is the name
-        lead = _ANSWER_LEAD.match(text, m.end())
-        spans.append(_walk_name(text, lead.end(), True, _NON_NAMES | _NOT_AN_ANSWER))
+    if "?" in low and ("naam" in low or "spreek" in low or "heet" in low):
+        for m in _NAME_QUESTION.finditer(text):
+            # the answer to "wat is uw naam?": any word up to a stop word or punctuation is the name
+            lead = _ANSWER_LEAD.match(text, m.end())
+            spans.append(_walk_name(text, lead.end(), True, _NON_NAMES | _NOT_AN_ANSWER))
     return [("name", s, e) for s, e in (sp for sp in spans if sp)]
 
 
@@ -530,7 +537,9 @@ def _address_findings(text: str) -> list[tuple[str, int, int]]:
         while (lead := _LEAD_WORD.match(text, start, m.start())) and lead.group(1) in _INTERFIXES:
             start = lead.end()
         out.append(("address", start, m.end()))
-    for m in _ADDRESS_CONTEXT.finditer(text):
+    low = text.lower()
+    cued = "woon" in low or "adres" in low or "verhuis" in low
+    for m in _ADDRESS_CONTEXT.finditer(text) if cued else ():
         if m.group(1).split()[0].lower() not in _STREET_EXCEPTIONS:
             out.append(("address", m.start(1), m.end(1)))
     return out
