@@ -363,6 +363,11 @@ def _walk_name(text: str, pos: int, relaxed: bool = False, stop: frozenset[str] 
 
 
 _LOWER_INITIALS = re.compile(r"[ \t]*((?:[a-z]\.[ \t]?)+)(?!\w)")
+# Lower-case abbreviations that look like initials after a title ("mevr i.v.m. verhuizing").
+_DOTTED_ABBREVIATIONS = frozenset(
+    "i.v.m. m.b.t. n.a.v. t.a.v. z.s.m. a.u.b. o.a. d.w.z. t.b.v. i.p.v. e.d. m.i.v. v.w.b. i.o.m. t.z.t. i.c.m. "
+    "p.p. c.q. z.o.z. n.v.t. o.b.v. i.h.k.v. i.s.m. m.u.v. a.s. j.l. t.g.v. v.a. e.a. b.v. o.i.d. i.o.".split()
+)
 _LOWER_INTERFIXES = frozenset("van de der den ten ter te 't ’t v.d. v/d vd von".split())
 # A lower-case word right after a title is taken for a name only when it is a listed surname or first name
 # (deduce's lookup lists), at least 4 letters, uncommon as a word (SUBTLEX-NL Zipf below LISTED_NAME), not a
@@ -434,11 +439,14 @@ def _walk_lower_name(text: str, pos: int) -> tuple[int, int] | None:
     start = end = -1
     after_interfix = False
     for _ in range(5):
-        if initials := _LOWER_INITIALS.match(text, pos):
+        initials = _LOWER_INITIALS.match(text, pos)
+        if initials and initials.group(1).replace(" ", "").replace("\t", "") not in _DOTTED_ABBREVIATIONS:
+            # "k. de vries", "k. jansen": initials count only with the surname after them
             start = initials.start(1) if start < 0 else start
-            end, pos = initials.start(1) + len(initials.group(1).rstrip()), initials.end(1)
-            after_interfix = True  # "k. de vries", "k. jansen": what follows initials is the surname
+            pos, after_interfix = initials.end(1), True
             continue
+        if initials:  # "mevr i.v.m. verhuizing"
+            break
         m = _NAME_TOKEN.match(text, pos)
         if not m:
             break

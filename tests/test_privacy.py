@@ -218,6 +218,10 @@ GOLDEN_UNCHANGED = [
     "dhr. al zes wk geleden aangevraagd, niks gehoord",
     "mw. ong geen sms gehad, paspoort al klaar?",
     "brief van dhr de burgemeester niet begrepen",
+    "mevr i.v.m. verhuizing, scootmobiel kapot",
+    "dhr m.b.t. aanslag, n.a.v. brief",
+    "mw. z.s.m. terugbellen",
+    "dhr i.v.m. scootmobiel",
     # name contexts without a name
     "Medewerker: Wat is uw naam? Klant: Waarom? Medewerker: Voor de melding.",
     "contact met afdeling belastingen, doorverbonden",
