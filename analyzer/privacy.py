@@ -368,6 +368,11 @@ _DOTTED_ABBREVIATIONS = frozenset(
     "i.v.m. m.b.t. n.a.v. t.a.v. z.s.m. a.u.b. o.a. d.w.z. t.b.v. i.p.v. e.d. m.i.v. v.w.b. i.o.m. t.z.t. i.c.m. "
     "p.p. c.q. z.o.z. n.v.t. o.b.v. i.h.k.v. i.s.m. m.u.v. a.s. j.l. t.g.v. v.a. e.a. b.v. o.i.d. i.o.".split()
 )
+# Words that end a fixed phrase after "van", "ten", "ter", ... ("mevr van slag", "dhr ten onrechte"), not a surname.
+_FIXED_PHRASE_ENDS = frozenset(
+    "slag streek mening plan onrechte plaatse harte gevolge behoeve aanzien opzichte laste tijde zake zins "
+    "overstuur huis buiten binnen boven beneden voren achteren nature".split()
+)
 _LOWER_INTERFIXES = frozenset("van de der den ten ter te 't ’t v.d. v/d vd von".split())
 # A lower-case word right after a title is taken for a name only when it is a listed surname or first name
 # (deduce's lookup lists), at least 4 letters, uncommon as a word (SUBTLEX-NL Zipf below LISTED_NAME), not a
@@ -393,7 +398,7 @@ def _lower_name_word(token: str, after_interfix: bool) -> bool:
         return False
     listed = low in _name_lists()
     if after_interfix:
-        return listed or zipf(low) < RARE_WORD
+        return low not in _FIXED_PHRASE_ENDS and (listed or zipf(low) < RARE_WORD)
     if not listed or len(low) < 4 or zipf(low) >= LISTED_NAME:
         return False
     nouns = noun_table()  # LiNT-II's Dutch nouns: "gras", "bakker" are words first

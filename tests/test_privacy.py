@@ -222,6 +222,7 @@ GOLDEN_UNCHANGED = [
     "dhr m.b.t. aanslag, n.a.v. brief",
     "mw. z.s.m. terugbellen",
     "dhr i.v.m. scootmobiel",
+    "mevr van slag door de brief, dhr ten onrechte aangeslagen",
     # name contexts without a name
     "Medewerker: Wat is uw naam? Klant: Waarom? Medewerker: Voor de melding.",
     "contact met afdeling belastingen, doorverbonden",
