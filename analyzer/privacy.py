@@ -387,6 +387,7 @@ _ROLES = frozenset(
     "burgemeester wethouder directeur voorzitter minister koning koningin dokter arts advocaat notaris "
     "deurwaarder huisarts eigenaar huurder verhuurder beheerder".split()
 )
+_NEVER_A_LOWER_NAME = _NON_NAMES | _TITLES | _ROLES  # what both lower-case walks stop at
 
 
 def _lower_name_word(token: str, after_interfix: bool) -> bool:
@@ -394,7 +395,7 @@ def _lower_name_word(token: str, after_interfix: bool) -> bool:
     from analyzer.nl_lexicon import noun_table, zipf
 
     low = token.lower()
-    if len(low) < 3 or low in _NON_NAMES or low in _TITLES or low in _ROLES or not low[0].isalpha():
+    if len(low) < 3 or low in _NEVER_A_LOWER_NAME or not low[0].isalpha():
         return False
     listed = low in _name_lists()
     if after_interfix:
@@ -486,9 +487,7 @@ def _walk_spoken_name(text: str, pos: int) -> tuple[int, int] | None:
             after_interfix = True
         elif (
             len(low) >= 2
-            and low not in _NON_NAMES
-            and low not in _ROLES
-            and low not in _TITLES
+            and low not in _NEVER_A_LOWER_NAME
             and (low in _name_lists() or (after_interfix and _lower_name_word(token, True)))
         ):
             start = m.start(1) if start < 0 else start

@@ -121,7 +121,7 @@ class CtfidfLabeller(BaseEstimator):
         for topic, counts in self.term_counts_.items():
             size = sum(counts.values()) or 1
             notes = self.note_counts_.get(topic, Counter())
-            floor = max(self.min_notes, getattr(self, "min_support", 0.0) * max(notes.values(), default=0))
+            floor = max(self.min_notes, self.min_support * max(notes.values(), default=0))
             scored = [
                 (count / size * math.log(1 + average / totals[term]), term)
                 for term, count in counts.items()

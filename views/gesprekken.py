@@ -25,9 +25,9 @@ if topics.empty:
     st.info("Nog geen onderwerpen gevonden. Voer eerst een analyse uit ('analyzer analyze').")
     st.stop()
 
-TOPIC_COLUMNS = ["topic_id", "label", "parent_label", "calls", "share", "trend", "keywords"]
+shown_topics = labelled(topics, ["topic_id", "label", "parent_label", "calls", "share", "trend", "keywords"])
 table(
-    labelled(topics, TOPIC_COLUMNS),
+    shown_topics,
     key="gesprekken_onderwerpen",
     column_config={
         "trend (4 weken)": number(
@@ -35,16 +35,16 @@ table(
         ),
     },
 )
-downloads(labelled(topics, TOPIC_COLUMNS), "onderwerpen", "Onderwerpen", key="gesprekken_onderwerpen_download")
+downloads(shown_topics, "onderwerpen", "Onderwerpen", key="gesprekken_onderwerpen_download")
 spikes = load("top_spikes", ctx.start, ctx.end, n=100_000)
 with st.expander(f"Alle pieken in deze periode ({len(spikes)})", icon=":material/trending_up:"):
     if spikes.empty:
         st.info("Geen pieken in gesprekken gevonden in deze periode.")
     else:
-        spike_columns = ["topic_id", "topic_label", "start", "peak", "end", "observed", "expected", "excess",
-                         "letter_title", "link_score"]  # fmt: skip
-        table(labelled(spikes, spike_columns), key="gesprekken_alle_pieken")
-        downloads(labelled(spikes, spike_columns), "pieken", "Pieken", key="gesprekken_pieken_download")
+        shown_spikes = labelled(spikes, ["topic_id", "topic_label", "start", "peak", "end", "observed", "expected",
+                                         "excess", "letter_title", "link_score"])  # fmt: skip
+        table(shown_spikes, key="gesprekken_alle_pieken")
+        downloads(shown_spikes, "pieken", "Pieken", key="gesprekken_pieken_download")
 
 labels = dict(zip(topics["topic_id"].astype(int), topics["label"]))
 if (after_edit := st.session_state.pop("gesprekken_na_bewerking", None)) is not None:
