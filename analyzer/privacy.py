@@ -17,8 +17,11 @@ Every finding becomes a fixed Dutch placeholder (``PLACEHOLDERS``); the output i
   ``_lower_name_word``; on the 100,000 generated notes (typos and "mevr scootmobiel kapot" shorthand) this
   replaced nothing that is not a name. Where callers give their name ("mijn naam is", "u spreekt met", "Klant:
   Goedemiddag, met ...", the answer to "Wat is uw naam?", under "Met vriendelijke groet" or "mvg"): capitalised
-  words, or in lower case (speech-to-text) two or more listed names ("jan de vries"). These rules changed nothing
-  in the 131,666 texts of the generated notes and the evaluation sets.
+  words, or in lower case (speech-to-text) two or more listed names ("jan de vries"). After a caller's role
+  ("klant jan de vries belt", "melder Piet Jansen"): the same, when the last word is no Dutch noun or common word
+  (``_walk_role_name``: "klant wiel van de kliko is eraf" stays). Lower-case particles of Arabic and Berber
+  surnames after a title ("mw el amrani"). These rules changed nothing in the 131,666 texts of the generated notes
+  and the evaluation sets.
 * deduce 3.0.6 (optional): its raw name tags (containing naam, voornaam, initiaal, patient) and street + number
   (``locatie``). Its date, id, phone, e-mail, URL, place, postcode and institution annotators are off: ours are
   stricter, and a city or an ordinary date is not personal data. Hits made only by its surname list (``achternaam``
@@ -34,8 +37,9 @@ outside ``_NON_NAMES`` and our own findings, which loses nothing (deduce only fi
 note with planted data its placeholder appears, except names (77% with regexes only, 100% with deduce). Loading deduce
 takes ~3 s per process once its lookup cache exists (``warm_up`` builds it: 1-2 minutes, 1.2 GB).
 
-Known limits: lower-case names that are also Dutch words ("mevr bakker", "dhr bos") or not on deduce's lists
-("mw el amrani"), and lower-case names without a title or a "mijn naam is" ("klant jan de vries"); a bare surname
+Known limits: lower-case names that are also Dutch words ("mevr bakker", "dhr bos", "melder kees bakker") or not on
+deduce's lists ("dhr amrani"), short names after a particle ("dhr ben ali"), and lower-case names with no title, role
+or "mijn naam is" before them ("jan de vries belt"); a bare surname
 ("Jansen belt"); a surname that is a KCC word ("mevr. Belt"); foreign numbers without "+"; "1234 ab" with a
 space; streets without a common suffix unless deduce's street list knows them; organisations' e-mail addresses are
 replaced too; a 9-digit reference number that passes the 11-test becomes [BSN].
@@ -193,6 +197,12 @@ _NAME_CONTEXT = re.compile(
     r"|namens|tav|zoon|dochter|partner|moeder|vader|echtgenoot|echtgenote|broer|zus|buurman|buurvrouw"
     r"|bewindvoerder|mantelzorger)(?!\w))[ \t]*\(?[ \t]*"
 )
+# A caller's role right before a name, without a title ("klant jan de vries belt", "beller Piet Jansen").
+_ROLE_CONTEXT = re.compile(
+    r"(?i)(?<![\w-])(?:klant|klante|beller|belster|melder|inwoner|inwoonster|aanvrager|aanvraagster|bewoner"
+    r"|bewoonster|cliënt|client|cliente)(?![\w-])[ \t]*"
+)
+_ROLE_CUES = ("klant", "belle", "belst", "melder", "inwon", "aanvra", "bewon", "client", "cliënt")
 # Where a caller says their own name: "mijn naam is ...", "u spreekt met ..." (also lower case, as speech-to-text
 # writes it), and the answer to the agent's question for it ("Wat is uw naam? Klant: Pietersen.").
 _SELF_INTRO = re.compile(
@@ -373,7 +383,10 @@ _FIXED_PHRASE_ENDS = frozenset(
     "slag streek mening plan onrechte plaatse harte gevolge behoeve aanzien opzichte laste tijde zake zins "
     "overstuur huis buiten binnen boven beneden voren achteren nature".split()
 )
-_LOWER_INTERFIXES = frozenset("van de der den ten ter te 't ’t v.d. v/d vd von".split())
+# Lower-case particles a name may start with after a title: Dutch ones, and the Arabic and Berber ones common in
+# Dutch surnames ("mw el amrani", "dhr ben ali", "mevr ait taleb"). A word that reads as a name must follow.
+_FOREIGN_PARTICLES = frozenset("el al ben bin ibn abu ait".split())
+_LOWER_INTERFIXES = frozenset("van de der den ten ter te 't ’t v.d. v/d vd von".split()) | _FOREIGN_PARTICLES
 # A lower-case word right after a title is taken for a name only when it is a listed surname or first name
 # (deduce's lookup lists), at least 4 letters, uncommon as a word (SUBTLEX-NL Zipf below LISTED_NAME), not a
 # Dutch noun (LiNT-II's noun list: "gras", "bakker"; spaCy's larger lemma tables would cost 3 s and 375 MB) and not one
@@ -382,6 +395,7 @@ _LOWER_INTERFIXES = frozenset("van de der den ten ter te 't ’t v.d. v/d vd von
 # word is enough ("de vries", "van den berg").
 LISTED_NAME = 4.3
 RARE_WORD = 3.0
+COMMON_WORD = 5.0  # "ben", "wil": listed first names, but after "klant" the verb
 # Roles that deduce's lists also hold as names ("dhr de burgemeester"); capitalised they stay in street names.
 _ROLES = frozenset(
     "burgemeester wethouder directeur voorzitter minister koning koningin dokter arts advocaat notaris "
@@ -390,22 +404,31 @@ _ROLES = frozenset(
 _NEVER_A_LOWER_NAME = _NON_NAMES | _TITLES | _ROLES  # what both lower-case walks stop at
 
 
-def _lower_name_word(token: str, after_interfix: bool) -> bool:
-    """Whether a lower-case word after a title, an initial or an interfix reads as a name."""
-    from analyzer.nl_lexicon import noun_table, zipf
+def _lower_name_word(token: str, after_interfix: bool, after_foreign: bool = False) -> bool:
+    """Whether a lower-case word after a title, an initial or an interfix reads as a name. After a foreign
+    particle ("el", "ben": also Dutch words or shorthand, as in "dhr. el nav aanslag") the word must also be
+    no Dutch noun, no shorthand for a stop word, and at least 4 letters long."""
+    from analyzer.nl_lexicon import zipf
 
     low = token.lower()
     if len(low) < 3 or low in _NEVER_A_LOWER_NAME or not low[0].isalpha():
         return False
     listed = low in _name_lists()
+    if after_foreign and (len(low) < 4 or _is_dutch_noun(low) or _near_stop_word(low)):
+        return False
     if after_interfix:
         return low not in _FIXED_PHRASE_ENDS and (listed or zipf(low) < RARE_WORD)
     if not listed or len(low) < 4 or zipf(low) >= LISTED_NAME:
         return False
-    nouns = noun_table()  # LiNT-II's Dutch nouns: "gras", "bakker" are words first
-    if low in nouns or any(low.endswith(end) and low[: -len(end)] in nouns for end in ("s", "en")):
-        return False
-    return not _near_stop_word(low)
+    return not _is_dutch_noun(low) and not _near_stop_word(low)
+
+
+def _is_dutch_noun(low: str) -> bool:
+    """In LiNT-II's list of Dutch nouns, also as a plural: "gras", "bakker", "buren" are words first."""
+    from analyzer.nl_lexicon import noun_table
+
+    nouns = noun_table()
+    return low in nouns or any(low.endswith(end) and low[: -len(end)] in nouns for end in ("s", "en"))
 
 
 def _near_stop_word(word: str) -> bool:
@@ -443,7 +466,7 @@ def _walk_lower_name(text: str, pos: int) -> tuple[int, int] | None:
     """Span of a name typed in lower case after a title ("mevr jansen", "dhr k. de vries"): initials,
     interfixes and words that read as names (:func:`_lower_name_word`)."""
     start = end = -1
-    after_interfix = False
+    after_interfix = after_foreign = False
     for _ in range(5):
         initials = _LOWER_INITIALS.match(text, pos)
         if initials and initials.group(1).replace(" ", "").replace("\t", "") not in _DOTTED_ABBREVIATIONS:
@@ -459,10 +482,10 @@ def _walk_lower_name(text: str, pos: int) -> tuple[int, int] | None:
         token = m.group(1)
         if token.lower() in _LOWER_INTERFIXES:
             start = m.start(1) if start < 0 else start
-            after_interfix = True
-        elif all(_lower_name_word(part, after_interfix) for part in token.split("-") if part):
+            after_interfix, after_foreign = True, token.lower() in _FOREIGN_PARTICLES
+        elif all(_lower_name_word(part, after_interfix, after_foreign) for part in token.split("-") if part):
             start = m.start(1) if start < 0 else start
-            end, after_interfix = m.end(1), False
+            end, after_interfix, after_foreign = m.end(1), False, False
         else:
             break
         pos = m.end(1)
@@ -499,10 +522,35 @@ def _walk_spoken_name(text: str, pos: int) -> tuple[int, int] | None:
     return (start, end) if words >= 2 or single_ok else None
 
 
+def _walk_role_name(text: str, pos: int) -> tuple[int, int] | None:
+    """A lower-case name after a caller's role ("klant jan de vries belt"): as :func:`_walk_spoken_name`, but
+    notes go on after "klant" with what the caller says ("klant wiel van de kliko is eraf", "klant buren bouwen
+    zonder vergunning"), so the last word must be no Dutch noun nor common word and the first no everyday word."""
+    from analyzer.nl_lexicon import zipf
+
+    span = _walk_spoken_name(text, pos)
+    if span is None:
+        return None
+    words = [w.lower() for w in _WORD.findall(text, span[0], span[1]) if w.lower() not in _LOWER_INTERFIXES]
+    last = words[-1].split("-")[-1]
+    if zipf(words[0]) >= COMMON_WORD or zipf(last) >= LISTED_NAME or _is_dutch_noun(last):
+        return None
+    if last not in _name_lists() and _is_dutch_noun(words[0]):  # "klant wiel van de kiko (sic) is eraf"
+        return None
+    return span
+
+
 def _name_findings(text: str) -> list[tuple[str, int, int]]:
     spans = []
     for m in _TITLE.finditer(text):
         spans.append(_walk_name(text, m.end()) or _walk_lower_name(text, m.end()))
+    low = text.lower()
+    roles = _ROLE_CONTEXT.finditer(text) if any(cue in low for cue in _ROLE_CUES) else ()
+    for m in roles:
+        # "klant jan de vries belt", "melder Piet Jansen": a weak context, so municipal words end the name
+        # and a capitalised name starts with a capital ("inwoner van Weesp" is no name)
+        capitalised = text[m.end() : m.end() + 1].isupper()
+        spans.append((capitalised and _walk_name(text, m.end(), stop=_NON_NAMES)) or _walk_role_name(text, m.end()))
     for m in _NAME_CONTEXT.finditer(text):
         title = _LEADING_TITLE.match(text, m.end())
         at = title.end() if title else m.end()
@@ -512,7 +560,6 @@ def _name_findings(text: str) -> list[tuple[str, int, int]]:
             or (_walk_lower_name(text, at) if title else _walk_spoken_name(text, at))
         )
     # The patterns below are case-insensitive and slow to scan; most notes hold none of their words.
-    low = text.lower()
     intro = _SELF_INTRO.finditer(text) if any(cue in low for cue in _INTRO_CUES) else ()
     sign_off = _SIGN_OFF.finditer(text) if ("groet" in low or "mvg" in low or "m.v.g" in low) else ()
     for m in itertools.chain(intro, sign_off):

@@ -153,6 +153,15 @@ PLANTED = [
     ("name", "namens dhr k. de jong, vraag over aanslag", "jong"),
     ("name", "mevr van den berg-bakker wil uitstel", "berg-bakker"),
     ("name", "contact met fam. öztürk over Wmo", "öztürk"),
+    ("name", "mw el amrani belt over Wmo", "amrani"),
+    ("name", "mevr ait taleb wil uitstel", "taleb"),
+    # after the caller's role, without a title
+    ("name", "klant jan de vries belt over aanslag", "vries"),
+    ("name", "beller piet jansen vraagt om uitstel", "jansen"),
+    ("name", "inwoner fatima el idrissi, vraag over Wmo", "idrissi"),
+    ("name", "klant mohamed el amrani snapt brief niet", "amrani"),
+    ("name", "klant jansen belt terug", "jansen"),
+    ("name", "melder Piet Jansen, container niet geleegd", "Jansen"),
     ("iban", "rekeningnr NL91-ABNA-0417-1643-00 doorgegeven", "NL91-ABNA"),
     # where callers say their name, also in lower case as speech-to-text writes it
     ("name", "u spreekt met jan de vries, ik bel over de WOZ", "vries"),
@@ -223,6 +232,15 @@ GOLDEN_UNCHANGED = [
     "mw. z.s.m. terugbellen",
     "dhr i.v.m. scootmobiel",
     "mevr van slag door de brief, dhr ten onrechte aangeslagen",
+    "dhr. el nav aanslag, wilde kwijtschelding aanvragen",
+    "dhr al betaald, mevr al 6 weken niets gehoord",
+    # after a role: what the caller says, not a name
+    "klant wiel van de kliko is eraf",
+    "bewoner wiel van de lkiko is eraf",
+    "klant buren bouwen zonder vergunning, wil handhavingsverzoek",
+    "klant ben de brief kwijt, wil kopie",
+    "klant boos over brief",
+    "Als inwoner van Weesp of Driemond mag u stemmen voor de gemeenteraad.",
     # name contexts without a name
     "Medewerker: Wat is uw naam? Klant: Waarom? Medewerker: Voor de melding.",
     "contact met afdeling belastingen, doorverbonden",
