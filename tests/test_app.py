@@ -52,7 +52,7 @@ def test_overzicht_shows_totals_and_top_letter(monkeypatch, app_store) -> None:
     assert letters["titel"].iloc[0] == TOP_TITLE
     assert spikes["gekoppelde brief"].iloc[0] == TOP_TITLE
     assert at.sidebar.text_input(key="store_path").value == str(app_store)
-    assert at.sidebar.number_input(key="cost_per_call").value == pytest.approx(5.5)
+    assert at.sidebar.text_input(key="cost_per_call").value == "5,50"  # a Dutch amount, not 5.50
 
 
 def test_tables_format_numbers_in_the_readers_locale(monkeypatch, app_store) -> None:
@@ -119,8 +119,14 @@ def test_brieven_ranking_detail_and_filters(monkeypatch, app_store) -> None:
     assert any("komen uit één onderwerp" in m.value for m in at.markdown)
     # The cost per call in the sidebar changes the costs shown.
     cost = ranking["geschatte kosten (€)"].iloc[0]
-    at.sidebar.number_input(key="cost_per_call").set_value(11.0).run()
+    at.sidebar.text_input(key="cost_per_call").set_value("11,00").run()
     assert _tables(at)[0]["geschatte kosten (€)"].iloc[0] == pytest.approx(2 * cost)
+    # Not an amount: a Dutch message, and the analysis's own cost per call is used
+    at.sidebar.text_input(key="cost_per_call").set_value("elf euro").run()
+    assert not at.exception
+    assert any("'elf euro' is geen bedrag" in e.value for e in at.sidebar.error)
+    assert _tables(at)[0]["geschatte kosten (€)"].iloc[0] == pytest.approx(cost)
+    at.sidebar.text_input(key="cost_per_call").set_value("11,00").run()
     at.selectbox(key="brieven_afdeling").select("Belastingen").run()
     assert not at.exception
     assert list(_tables(at)[0]["titel"]) == ["WOZ-beschikking 2027"]

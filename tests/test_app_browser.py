@@ -142,6 +142,13 @@ def test_pages_in_a_real_browser(server, browser) -> None:
 
     browser.get(f"{server}/concept")
     _wait_for_text(browser, "Nog geen tekst om te controleren")
+    # Streamlit's own uploader texts are English; the page's style sheet shows Dutch ones in their place
+    shown = browser.execute_script(
+        "const q = s => getComputedStyle(document.querySelector(s), '::after').content;"
+        "return [q('[data-testid=stFileUploaderDropzone] button p'),"
+        " q('[data-testid=stFileUploaderDropzoneInstructions] span')];"
+    )
+    assert shown == ['"Bestand kiezen"', '"of sleep het hierheen • hooguit 5 MB • TXT, DOCX, PDF"'], shown
     area = browser.find_element(By.CSS_SELECTOR, "textarea")
     area.send_keys(OFFICIALESE)
     button = next(b for b in browser.find_elements(By.TAG_NAME, "button") if b.text.strip() == "Controleren")

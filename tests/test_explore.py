@@ -499,3 +499,26 @@ def test_lag_profile_of_the_last_attribution(app_store, tmp_path) -> None:
         assert (lags["peak"], lags["half"], lags["most"], lags["learned"]) == (3, 4, 6, True)
         s.replace_lag_profile(np.zeros(0), learned=False, run_id=10)
         assert explore.lag_profile(s) is None  # nothing stored: no chart
+
+
+@pytest.mark.parametrize(
+    ("typed", "amount"),
+    [("5,50", 5.5), ("€ 5,50", 5.5), ("5.50", 5.5), ("5", 5.0), ("1.000", 1000.0), ("12,-", 12.0), (" 0,75 ", 0.75)],
+)
+def test_amounts_are_read_as_dutch_readers_type_them(typed: str, amount: float) -> None:
+    assert explore.parse_nl_amount(typed) == pytest.approx(amount)
+
+
+@pytest.mark.parametrize(
+    ("typed", "message"),
+    [
+        ("", "is geen bedrag"),
+        ("vijf", "is geen bedrag"),
+        ("5,5,0", "is geen bedrag"),
+        ("-2", "is geen bedrag"),
+        ("2.000,00", "valt buiten 0,00 tot 1.000,00"),
+    ],
+)
+def test_other_input_is_refused_in_dutch(typed: str, message: str) -> None:
+    with pytest.raises(InputError, match=message):
+        explore.parse_nl_amount(typed)

@@ -169,15 +169,21 @@ def sidebar() -> Context | None:
         st.error(f"De database kan niet gelezen worden ({type(exc).__name__}). Wordt er nog een analyse gedraaid?")
         return None
     with st.sidebar:
-        cost = st.number_input(
+        # A text field, not st.number_input: that one shows and takes "5.50", which a Dutch reader types as 5,50
+        typed = st.text_input(
             "Kosten per gesprek (€)",
-            min_value=0.0,
-            max_value=1000.0,
-            value=float(analysed_at),
-            step=0.5,
+            value=explore.nl_number(float(analysed_at), 2),
             key="cost_per_call",
-            help=f"Aanname voor de geschatte kosten; de analyse rekende met € {analysed_at:.2f} per gesprek.",
+            help=(
+                f"Aanname voor de geschatte kosten, in euro (bijvoorbeeld 5,50); de analyse rekende met "
+                f"€ {explore.nl_number(float(analysed_at), 2)} per gesprek."
+            ),
         )
+        try:
+            cost = explore.parse_nl_amount(typed)
+        except InputError as exc:
+            cost = float(analysed_at)
+            st.error(f"Kosten per gesprek: {exc} Er wordt gerekend met € {explore.nl_number(cost, 2)}.")
     start = end = None
     if st.session_state.get("_period_span") != span:  # another store: its own period, not the old one
         st.session_state.pop("period", None)
@@ -295,6 +301,22 @@ MARKUP_CSS = """
 
 def markup(html_text: str) -> None:
     st.markdown(MARKUP_CSS + html_text, unsafe_allow_html=True)
+
+
+def dutch_uploader(limit_mb: int, suffixes: list[str]) -> None:
+    """Dutch texts in the file uploaders on this page. Streamlit has no translations: its uploader says
+    "Upload" and "5MB per file"; a style sheet hides those and writes the Dutch ones in their place."""
+    kinds = ", ".join(s.upper() for s in suffixes)
+    st.html(
+        f"""<style>
+[data-testid="stFileUploaderDropzone"] button [data-testid="stMarkdownContainer"] p {{font-size: 0;}}
+[data-testid="stFileUploaderDropzone"] button [data-testid="stMarkdownContainer"] p::after {{
+  content: "Bestand kiezen"; font-size: 0.875rem;}}
+[data-testid="stFileUploaderDropzoneInstructions"] span {{font-size: 0;}}
+[data-testid="stFileUploaderDropzoneInstructions"] span::after {{
+  content: "of sleep het hierheen • hooguit {limit_mb} MB • {kinds}"; font-size: 0.875rem;}}
+</style>"""
+    )
 
 
 def no_data(message: str) -> None:

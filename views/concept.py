@@ -12,7 +12,7 @@ from analyzer import explore
 from analyzer.errors import InputError
 from analyzer.explore import nl_number
 from analyzer.ingest.letters import split_paragraphs, strip_markers
-from views.common import downloads, embedder, labelled, load, markup, table
+from views.common import downloads, dutch_uploader, embedder, labelled, load, markup, table
 
 EXAMPLE = (
     "Indien u niet akkoord gaat met onderhavige beschikking, dient u derhalve middels het formulier bezwaar te maken."
@@ -22,6 +22,7 @@ st.title("Concept controleren")
 ctx = st.session_state.get("context")
 st.caption("Plak de tekst van een conceptbrief of upload het bestand (.txt, .docx of .pdf, hooguit 5 MB).")
 
+dutch_uploader(explore.UPLOAD_MAX_BYTES // (1024 * 1024), ["txt", "docx", "pdf"])
 upload = st.file_uploader(
     "Bestand",
     type=["txt", "docx", "pdf"],

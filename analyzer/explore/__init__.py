@@ -17,6 +17,7 @@ from analyzer.explore.base import (
     embedding_model,
     nl_number,
     open_store,
+    parse_nl_amount,
 )
 from analyzer.explore.drafts import (
     DRAFT_MAX_CHARS,
@@ -71,6 +72,7 @@ from analyzer.explore.totals import (
 __all__ = [
     # base
     "open_store",
+    "parse_nl_amount",
     "date_range",
     "channels",
     "departments",

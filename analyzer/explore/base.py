@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 from pathlib import Path
 
 import pandas as pd
@@ -35,6 +36,27 @@ def nl_number(value: float | None, decimals: int = 0) -> str:
     if value is None or pd.isna(value):
         return "–"
     return f"{value:,.{decimals}f}".translate(str.maketrans(",.", ".,"))
+
+
+_AMOUNT = re.compile(r"\d{1,3}(?:\.\d{3})*(?:,\d+)?|\d+(?:[,.]\d+)?")
+
+
+def parse_nl_amount(text: str, lowest: float = 0.0, highest: float = 1000.0) -> float:
+    """An amount in euros as a Dutch reader types it: ``5,50``, ``€ 5,50``, ``1.000`` or ``5.50``. A point
+    followed by three digits groups thousands; otherwise a point or comma is the decimal sign. Raises
+    :class:`InputError` with a Dutch message for anything else or an amount outside ``lowest``..``highest``."""
+    cleaned = re.sub(r"\s+", "", text.replace("€", "")).removesuffix(",-")
+    if not _AMOUNT.fullmatch(cleaned):
+        raise InputError(f"'{text}' is geen bedrag. Schrijf het bijvoorbeeld als 5,50.")
+    if "," in cleaned:
+        value = float(cleaned.replace(".", "").replace(",", "."))
+    elif re.fullmatch(r"\d{1,3}(?:\.\d{3})+", cleaned):
+        value = float(cleaned.replace(".", ""))
+    else:
+        value = float(cleaned)
+    if not lowest <= value <= highest:
+        raise InputError(f"{nl_number(value, 2)} valt buiten {nl_number(lowest, 2)} tot {nl_number(highest, 2)}.")
+    return value
 
 
 def _period(start: dt.date | None, end: dt.date | None) -> tuple[dt.datetime, dt.datetime]:
