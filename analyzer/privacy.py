@@ -540,11 +540,11 @@ def _walk_role_name(text: str, pos: int) -> tuple[int, int] | None:
     return span
 
 
-def _name_findings(text: str) -> list[tuple[str, int, int]]:
+def _name_findings(text: str, low: str) -> list[tuple[str, int, int]]:
+    """Names; ``low`` is ``text.lower()``, computed once per note for the cheap checks of several rules."""
     spans = []
     for m in _TITLE.finditer(text):
         spans.append(_walk_name(text, m.end()) or _walk_lower_name(text, m.end()))
-    low = text.lower()
     roles = _ROLE_CONTEXT.finditer(text) if any(cue in low for cue in _ROLE_CUES) else ()
     for m in roles:
         # "klant jan de vries belt", "melder Piet Jansen": a weak context, so municipal words end the name
@@ -572,7 +572,7 @@ def _name_findings(text: str) -> list[tuple[str, int, int]]:
     return [("name", s, e) for s, e in (sp for sp in spans if sp)]
 
 
-def _address_findings(text: str) -> list[tuple[str, int, int]]:
+def _address_findings(text: str, low: str) -> list[tuple[str, int, int]]:
     """Street + number, extended left over capitalised words ("Van Woustraat", "1e ...")."""
     out = []
     for m in _STREET.finditer(text):
@@ -596,7 +596,6 @@ def _address_findings(text: str) -> list[tuple[str, int, int]]:
         while (lead := _LEAD_WORD.match(text, start, m.start())) and lead.group(1) in _INTERFIXES:
             start = lead.end()
         out.append(("address", start, m.end()))
-    low = text.lower()
     cued = "woon" in low or "adres" in low or "verhuis" in low
     for m in _ADDRESS_CONTEXT.finditer(text) if cued else ():
         if m.group(1).split()[0].lower() not in _STREET_EXCEPTIONS:
@@ -605,7 +604,8 @@ def _address_findings(text: str) -> list[tuple[str, int, int]]:
 
 
 def _regex_findings(text: str) -> list[tuple[str, int, int]]:
-    found = _name_findings(text)
+    low = text.lower()
+    found = _name_findings(text, low)
     if "@" in text:
         found += [("email", m.start(), m.end()) for m in _EMAIL.finditer(text)]
     if not _DIGIT.search(text):  # everything below needs a digit; most notes have none
@@ -634,7 +634,7 @@ def _regex_findings(text: str) -> list[tuple[str, int, int]]:
     ]
     found += [("licence_plate", m.start(1), m.end(1)) for m in _PLATE_CONTEXT.finditer(text)]
     found += [("birth_date", m.start(1), m.end(1)) for m in _BIRTH_DATE.finditer(text)]
-    return found + _address_findings(text)
+    return found + _address_findings(text, low)
 
 
 def _needs_deduce(text: str, found: list[tuple[str, int, int]]) -> bool:

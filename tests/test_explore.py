@@ -357,6 +357,7 @@ def test_topic_letters_name_the_letters_behind_a_topic(store) -> None:
 
 def test_top_spikes_with_linked_letter(store) -> None:
     spikes = explore.top_spikes(store)
+    assert len(explore.top_spikes(store, n=None)) >= len(spikes) >= len(explore.top_spikes(store, n=1)) == 1
     assert len(spikes)
     assert pd.Timestamp(spikes["peak"].iloc[0]).date() == dt.date(2026, 3, 10)
     assert spikes["letter_title"].iloc[0] == TOP_TITLE

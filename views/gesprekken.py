@@ -36,7 +36,7 @@ table(
     },
 )
 downloads(shown_topics, "onderwerpen", "Onderwerpen", key="gesprekken_onderwerpen_download")
-spikes = load("top_spikes", ctx.start, ctx.end, n=100_000)
+spikes = load("top_spikes", ctx.start, ctx.end, n=None)
 with st.expander(f"Alle pieken in deze periode ({len(spikes)})", icon=":material/trending_up:"):
     if spikes.empty:
         st.info("Geen pieken in gesprekken gevonden in deze periode.")

@@ -85,9 +85,11 @@ def weekly_totals(
     return out.rename_axis("week").reset_index()[columns]
 
 
-def top_spikes(store: Store, start: dt.date | None = None, end: dt.date | None = None, n: int = 10) -> pd.DataFrame:
-    """The largest spikes whose peak lies in the period, with topic label (``thema: …`` for a theme's
-    spike, a surge spread over its topics) and linked letter."""
+def top_spikes(
+    store: Store, start: dt.date | None = None, end: dt.date | None = None, n: int | None = 10
+) -> pd.DataFrame:
+    """The ``n`` largest spikes (all of them for ``None``) whose peak lies in the period, with topic label
+    (``thema: …`` for a theme's spike, a surge spread over its topics) and linked letter."""
     lo, hi = _period(start, end)
     return store.con.execute(
         """
@@ -98,7 +100,7 @@ def top_spikes(store: Store, start: dt.date | None = None, end: dt.date | None =
         WHERE s.peak >= ?::DATE AND s.peak < ?::DATE
         ORDER BY s.excess DESC, s.start LIMIT ?
         """,
-        [lo, hi, n],
+        [lo, hi, n],  # LIMIT NULL: no limit
     ).df()
 
 

@@ -25,6 +25,7 @@ import math
 import statistics
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -132,7 +133,8 @@ def _read_csv(path: Path, text: str) -> RawTable:
     rows: list[list[str]] = []
     numbers: list[int] = []
     broken: list[tuple[int, str, str]] = []
-    quote_line: int | None = -1  # where a strict parse fails; looked up at the first record over several lines
+    # Where a strict parse fails: looked up once, at the first record over several lines.
+    quote_error = cache(lambda: _first_quote_error(text, delimiter))
     try:
         header, header_line, data = _split_header(records)
         if header is None:
@@ -140,9 +142,8 @@ def _read_csv(path: Path, text: str) -> RawTable:
         previous = header_line
         for row_no, record in data:
             start, previous = previous + 1, row_no
-            if row_no > start and quote_line == -1:
-                quote_line = _first_quote_error(text, delimiter)
-            if row_no > start and quote_line is not None and start <= quote_line <= row_no:
+            quote_line = quote_error() if row_no > start else None
+            if quote_line is not None and start <= quote_line <= row_no:
                 # A quote left open joins the lines after it into one cell: the row is kept whole for review.
                 reason = f"aanhalingsteken niet afgesloten: regels {start} t/m {row_no} zijn tot één rij samengevoegd"
                 broken.append((start, reason, delimiter.join(record)[:2000]))
