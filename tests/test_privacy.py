@@ -154,6 +154,9 @@ PLANTED = [
     ("name", "mevr van den berg-bakker wil uitstel", "berg-bakker"),
     ("name", "contact met fam. öztürk over Wmo", "öztürk"),
     ("name", "mw el amrani belt over Wmo", "amrani"),
+    ("name", "mevr bakker belt over WOZ", "bakker"),
+    ("name", "dhr bos wil uitstel van betaling", "bos"),
+    ("name", "dhr visser, brief niet ontvangen", "visser"),
     ("name", "mevr ait taleb wil uitstel", "taleb"),
     # after the caller's role, without a title
     ("name", "klant jan de vries belt over aanslag", "vries"),
@@ -219,6 +222,7 @@ GOLDEN_UNCHANGED = [
     "Klant: Ja hallo, mijn container is vandaag niet geleegd. Medewerker: Ik maak een melding.",
     # lower case after a title, not a name (shorthand and typos as KCC notes have them)
     "mevr scootmobiel kapot, wil weten wie repareert",
+    "mevr post kwijt, dhr groen afval niet opgehaald",
     "dhr gras in de wijk niet gemaaid - melding doorgezet",
     "dhr beld over afvalheffing, begrijpt het niet",
     "mevrouw buurma parkeert voor de uitrit",
