@@ -4,6 +4,7 @@ tests/test_explore.py, whose expected top letter is known."""
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pandas as pd
@@ -152,6 +153,8 @@ def test_gesprekken_topics_chart_and_rename(monkeypatch, app_store, tmp_path) ->
     every_spike = next(t for t in _tables(at) if "gekoppelde brief" in t.columns)  # the expander with all spikes
     assert every_spike["gekoppelde brief"].tolist()[0] == TOP_TITLE and every_spike["extra gesprekken"].iloc[0] == 36
     hourly = next(t for t in _tables(at) if list(t.columns)[:2] == ["begin", "eind"])
+    shaded = next(c.value for c in at.caption if "rood gearceerd" in c.value)
+    assert re.match(r"(1 piek|(?!1 )[\d.]+ pieken) rood", shaded), shaded  # Dutch singular and plural, no "piek(en)"
     assert len(at.get("download_button")) == 6  # Excel and CSV of the topics, of all spikes, of the notes
     assert hourly.iloc[0].to_dict() == {"begin": "02-03-2026 11:00", "eind": "12:00", "gesprekken": 40.0,
                                         "verwacht": 4.0, "extra": 36.0}  # fmt: skip

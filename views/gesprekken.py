@@ -101,7 +101,8 @@ with chart_tab:
             )
         st.altair_chart(alt.layer(*layers), key="gesprekken_grafiek")
         st.caption(
-            f"{len(spikes)} piek(en) rood gearceerd; gestreepte lijnen: verzenddata van gekoppelde brieven"
+            ("1 piek" if len(spikes) == 1 else f"{explore.nl_number(len(spikes))} pieken")
+            + " rood gearceerd; gestreepte lijnen: verzenddata van gekoppelde brieven"
             + ("" if len(mailings) else " (nog geen brieven gekoppeld)")
             + "."
         )
