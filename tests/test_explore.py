@@ -21,6 +21,7 @@ from conftest import CALL_HEADER, LETTER_MD, write_csv
 from analyzer import explore
 from analyzer.embed import USE_MODEL_ID, HashingEmbedder, get_embedder
 from analyzer.errors import InputError
+from analyzer.ingest.letters import is_boilerplate
 from analyzer.pipeline import analyze
 from analyzer.settings import Settings
 from analyzer.store import Store
@@ -171,6 +172,14 @@ def test_ranking_narrowed_to_a_period_and_channel(store) -> None:
     assert early.loc[TOP_LETTER, "attributed_calls"] == pytest.approx(32)  # 2 February to 5 March
     assert early.loc["woz-beschikking", "letters_sent"] == 1250
     assert early.index[0] != TOP_LETTER
+    # No bezwaar letter sent in the period or the four weeks before: no rate (shown as "–"), not 0 calls per 1,000
+    assert pd.isna(early.loc[TOP_LETTER, "calls_per_1000"])
+    # March's calls about WOZ come from February's mailing: the rate divides by those letters, not by none
+    march = explore.ranking(store, dt.date(2026, 3, 1), dt.date(2026, 3, 31)).set_index("template_id")
+    assert march.loc["woz-beschikking", "letters_sent"] == 0
+    assert march.loc["woz-beschikking", "calls_per_1000"] == pytest.approx(
+        1000 * march.loc["woz-beschikking", "attributed_calls"] / 1250
+    )
     phone = explore.ranking(store, channel="telefoon").set_index("template_id")
     assert 0 < phone.loc[TOP_LETTER, "attributed_calls"] < whole.loc[TOP_LETTER, "attributed_calls"]
     only_tax = explore.ranking(store, department="Belastingen")
@@ -429,6 +438,10 @@ def test_similar_letters_and_call_risk(store) -> None:
     assert model_id == "hashing-64"
     paragraphs, vectors = explore.paragraph_vectors(store, model_id)
     assert len(paragraphs) == len(vectors) > 0
+    # salutations and closings are stored, but every letter has them: they are not compared
+    stored = store.con.execute("SELECT text FROM letter_paragraphs").df()["text"]
+    assert stored.str.startswith(("Geachte", "Met vriendelijke groet")).sum() >= 2
+    assert not paragraphs["text"].str.startswith(("Geachte", "Met vriendelijke groet")).any()
     draft = HashingEmbedder(64).encode([OFFICIALESE])
     similar = explore.similar_letters(draft, paragraphs, vectors, explore.ranking(store), k=3)
     assert similar["template_id"].iloc[0] == TOP_LETTER
@@ -460,6 +473,12 @@ def test_similar_letters_with_the_real_model(tmp_path) -> None:
     assert similar["template_id"].iloc[0] in {TOP_LETTER, "woz-beschikking"}  # both explain how to object
     assert similar["template_id"].iloc[-1] == "grofvuil"
     assert explore.call_risk(similar)["calls_per_1000"] > 0
+    # A greeting and a closing in the draft must not decide what it resembles
+    framed = [draft, "Geachte heer/mevrouw,", "Met vriendelijke groet,\nTeam Afval"]
+    framed_sim = explore.similar_letters(
+        get_embedder(USE_MODEL_ID).encode([p for p in framed if not is_boilerplate(p)]), paragraphs, vectors, ranking
+    )
+    assert not framed_sim["best_paragraph_text"].map(is_boilerplate).any()
 
 
 def test_analysis_cost_per_call_comes_from_the_run_settings(store, tmp_path) -> None:

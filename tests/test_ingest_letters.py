@@ -9,7 +9,13 @@ import pytest
 from conftest import write_csv
 
 from analyzer.errors import InputError
-from analyzer.ingest.letters import normalise_placeholders, read_letters, split_paragraphs, strip_markers
+from analyzer.ingest.letters import (
+    is_boilerplate,
+    normalise_placeholders,
+    read_letters,
+    split_paragraphs,
+    strip_markers,
+)
 from analyzer.ingest.mailings import read_mailings
 
 
@@ -131,3 +137,19 @@ def test_a_mistyped_template_id_gets_a_hint(tmp_path: Path) -> None:
         "sjabloon 'woz-beschiking' staat niet in de brievenmap (bedoelt u 'woz-beschikking'?)",
         "sjabloon 'brief-x' staat niet in de brievenmap",
     ]
+
+
+@pytest.mark.parametrize(
+    ("paragraph", "boilerplate"),
+    [
+        ("Geachte heer/mevrouw «naam»,", True),
+        ("Beste bewoner,", True),
+        ("Met vriendelijke groet,\nTeam Belastingen", True),
+        ("Hoogachtend, namens het college van burgemeester en wethouders, de heffingsambtenaar", True),
+        ("Dag en nacht is de milieustraat open voor grofvuil.", False),
+        ("De waarde van uw woning is bepaald op 1 januari 2025.", False),
+        ("Met vriendelijke groet, Team Afval. " + "Vergeet niet uw container op tijd buiten te zetten. " * 3, False),
+    ],
+)
+def test_salutations_and_closings_are_boilerplate(paragraph: str, boilerplate: bool) -> None:
+    assert is_boilerplate(paragraph) is boilerplate

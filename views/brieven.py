@@ -72,7 +72,7 @@ st.caption(
     )
 )  # fmt: skip
 m1, m2, m3, m4, m5 = st.columns(5)
-m1.metric("Verstuurd", nl_number(row["letters_sent"]))
+m1.metric("Verstuurd", nl_number(row["letters_sent"]), help="Brieven verstuurd in de gekozen periode.")
 m2.metric(
     "Toegerekende gesprekken",
     nl_number(row["attributed_calls"]),
@@ -89,7 +89,15 @@ if row["attributed_calls"] >= 1 and pd.notna(shown) and shown < 0.5 * row["attri
         "De rest is toegerekend op inhoud; het echte aantal ligt tussen "
         f"{nl_number(row['attributed_low'])} en {nl_number(row['attributed_high'])}."
     )
-m4.metric("Per 1.000 brieven", nl_number(row["calls_per_1000"], 1))
+m4.metric(
+    "Per 1.000 brieven",
+    nl_number(row["calls_per_1000"], 1),
+    help=(
+        "Toegerekende gesprekken per 1.000 verstuurde brieven. Bij een kortere periode: gedeeld door de brieven "
+        "die in de periode of in de vier weken ervoor verstuurd zijn, want ook daarover wordt in de periode gebeld. "
+        "Een streepje: in die tijd is deze brief niet verstuurd."
+    ),
+)
 m5.metric("Geschatte kosten", f"€ {nl_number(row['estimated_cost_eur'])}")
 
 readability = detail["readability"]

@@ -11,7 +11,7 @@ import streamlit as st
 from analyzer import explore
 from analyzer.errors import InputError
 from analyzer.explore import nl_number
-from analyzer.ingest.letters import split_paragraphs, strip_markers
+from analyzer.ingest.letters import is_boilerplate, split_paragraphs, strip_markers
 from views.common import downloads, dutch_uploader, embedder, labelled, load, markup, table
 
 EXAMPLE = (
@@ -91,7 +91,8 @@ except Exception as exc:  # noqa: BLE001 — a missing model file must give a me
     st.stop()
 
 paragraphs, vectors = load("paragraph_vectors", model_id)
-chunks = [strip_markers(p) for _, _, p in split_paragraphs(result["text"])]
+# Salutations and closings match every stored letter equally well: compare the paragraphs about the subject
+chunks = [strip_markers(p) for _, _, p in split_paragraphs(result["text"]) if not is_boilerplate(p)]
 chunks = [c for c in chunks if c] or [strip_markers(result["text"])]
 draft_vectors = model.encode(chunks) if chunks else np.zeros((0, 1), np.float32)
 ranking = load("ranking", cost_factor=ctx.cost_factor)  # whole history: the best evidence for a forecast
@@ -103,7 +104,7 @@ table(
     labelled(similar, ["title", "similarity", "best_paragraph_text", "letters_sent", "attributed_calls",
                        "calls_per_1000"]),
     key="concept_vergelijkbaar",
-    column_config={"gelijkenis": st.column_config.ProgressColumn(min_value=0.0, max_value=1.0, format="%.2f")},
+    column_config={"gelijkenis": st.column_config.ProgressColumn(min_value=0.0, max_value=1.0, format="percent")},
 )  # fmt: skip
 
 st.subheader("Verwachte gesprekken")
@@ -116,7 +117,7 @@ else:
         f"Waarschijnlijk tussen **{nl_number(risk['low'], 1)}** en **{nl_number(risk['high'], 1)}** "
         "gesprekken per 1.000 brieven. "
         f"Gebaseerd op {risk['neighbours']} brieven die hierop lijken (gemiddelde gelijkenis "
-        f"{nl_number(risk['mean_similarity'], 2)}), niet op deze tekst zelf: "
+        f"{nl_number(100 * risk['mean_similarity'])}%), niet op deze tekst zelf: "
         "een nieuwe brief kan het beter of slechter doen. "
         "Hoe lager de gelijkenis, hoe minder de schatting zegt."
     )

@@ -59,13 +59,15 @@ def check_draft(text: str) -> dict:
 
 
 def paragraph_vectors(store: Store, model_id: str) -> tuple[pd.DataFrame, np.ndarray]:
-    """Stored letter paragraphs and their cached vectors under ``model_id`` (rows without one dropped)."""
+    """Stored letter paragraphs and their cached vectors under ``model_id`` (rows without one dropped, and
+    salutations and closings, which every letter shares: :func:`~analyzer.ingest.letters.is_boilerplate`)."""
     from analyzer.embed import text_hash
-    from analyzer.ingest.letters import strip_markers
+    from analyzer.ingest.letters import is_boilerplate, strip_markers
 
     paras = store.con.execute(
         "SELECT template_id, paragraph_no, text FROM letter_paragraphs ORDER BY template_id, paragraph_no"
     ).df()
+    paras = paras[~paras["text"].map(is_boilerplate)].reset_index(drop=True)
     keys = [text_hash(strip_markers(t), model_id) for t in paras["text"]]
     found = store.get_embeddings(sorted(set(keys)), model_id)
     keep = [k in found for k in keys]

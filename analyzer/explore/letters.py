@@ -10,6 +10,7 @@ import numpy as np
 import pandas as pd
 
 from analyzer.explore.base import _period
+from analyzer.link import LinkSettings
 from analyzer.report import letter_ranking
 from analyzer.store import Store
 
@@ -48,7 +49,9 @@ def ranking(
 
     Attribution is stored for the whole analysis; for a narrower period or one channel the call
     figures of a letter are scaled by the share of its attributed call weight (``call_letters``)
-    that falls inside, and ``letters_sent`` counts only the mailings in the period. ``cost_factor``
+    that falls inside, and ``letters_sent`` counts only the mailings in the period. ``calls_per_1000``
+    divides by the letters sent in the period and in the lag window (``LinkSettings.max_lag`` days) before
+    it, whose calls the period holds; it is NaN where none were sent. ``cost_factor``
     scales the stored cost (the app's cost per call over the one the analysis used). ``weights`` is
     :func:`letter_day_weights` if at hand (the app caches it, so a new period does not re-read the calls).
     """
@@ -66,19 +69,27 @@ def ranking(
         factor = frame["template_id"].map(share).fillna(0.0).astype(float)
         for col in ("attributed_calls", "attributed_low", "attributed_high", "avoidable_calls", "estimated_cost_eur"):
             frame[col] = frame[col].astype(float) * factor.to_numpy()
-        sent = store.con.execute(
-            "SELECT template_id, sum(count) AS n FROM mailings WHERE sent_date >= ?::DATE AND sent_date < ?::DATE "
-            "GROUP BY template_id",
-            [lo, hi],
-        ).df()
-        frame["letters_sent"] = frame["template_id"].map(sent.set_index("template_id")["n"]).fillna(0).astype("int64")
-        per_1000 = 1000 * frame["attributed_calls"] / frame["letters_sent"].where(frame["letters_sent"] > 0)
-        frame["calls_per_1000"] = per_1000.fillna(0.0)
+        frame["letters_sent"] = _sent_between(store, frame["template_id"], lo, hi)
+        # The calls of a period come from letters sent in it and in the lag window before it (a March
+        # period holds the calls of February's mailing): those letters are the rate's denominator.
+        before = _sent_between(store, frame["template_id"], lo - dt.timedelta(days=LinkSettings().max_lag), lo)
+        behind = frame["letters_sent"] + before
+        frame["calls_per_1000"] = 1000 * frame["attributed_calls"] / behind.where(behind > 0)  # NaN: none sent
     frame = frame.assign(estimated_cost_eur=frame["estimated_cost_eur"].astype(float) * cost_factor)
     frame = frame.sort_values(
         ["avoidable_calls", "attributed_calls", "letters_sent", "template_id"], ascending=[False, False, False, True]
     )
     return frame.assign(rank=range(1, len(frame) + 1)).reset_index(drop=True)
+
+
+def _sent_between(store: Store, template_ids: pd.Series, lo: dt.datetime, hi: dt.datetime) -> pd.Series:
+    """Letters of each template sent on days ``lo`` <= day < ``hi``."""
+    sent = store.con.execute(
+        "SELECT template_id, sum(count) AS n FROM mailings WHERE sent_date >= ?::DATE AND sent_date < ?::DATE "
+        "GROUP BY template_id",
+        [lo, hi],
+    ).df()
+    return template_ids.map(sent.set_index("template_id")["n"]).fillna(0).astype("int64")
 
 
 def letter_day_weights(store: Store) -> pd.DataFrame:

@@ -127,6 +127,25 @@ def split_paragraphs(text: str) -> list[tuple[int, int, str]]:
     return out
 
 
+_SALUTATION = re.compile(r"(?i)^(?:geachte|beste|lieve|hallo|dag|l\.\s?s\.)(?!\w)")
+_CLOSING = re.compile(
+    r"(?i)^(?:met\s+)?(?:vriendelijke|hartelijke)\s+groet(?:en)?|^hoogachtend|^(?:met\s+)?groet(?:en)?(?!\w)"
+)
+
+
+def is_boilerplate(paragraph: str) -> bool:
+    """A salutation ("Geachte heer/mevrouw «naam»,") or a closing ("Met vriendelijke groet, Team ...",
+    "Hoogachtend, namens het college ..."): paragraphs every letter has, which say nothing about its subject.
+    Only short paragraphs count (at most 25 words): a closing line followed by a real paragraph is kept."""
+    text = strip_markers(paragraph).strip()
+    words = len(text.split())
+    if words > 25:
+        return False
+    if _SALUTATION.match(text):  # "Geachte heer/mevrouw," but not "Dag en nacht is de milieustraat open."
+        return words <= 8 and not text.endswith((".", "?", ":"))
+    return bool(_CLOSING.match(text))
+
+
 def strip_markers(text: str) -> str:
     """Text without «placeholder» markers (for word counts and embeddings)."""
     return re.sub(r"\s{2,}", " ", MARKER_RE.sub(" ", text)).strip()
