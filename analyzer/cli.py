@@ -7,12 +7,13 @@ exit code 2; an unexpected error with one line and exit code 1 (``--debug`` show
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import logging
 import os
 import sys
 import warnings
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 import pandas as pd
@@ -102,6 +103,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
     try:
+        if getattr(args, "out", None):
+            check_out(args.out)  # before the work: a clustering must not run for minutes, then fail to write
         return int(args.func(args) or 0)
     except InputError as exc:
         print(f"fout: {exc}", file=sys.stderr)
@@ -117,6 +120,27 @@ def main(argv: Sequence[str] | None = None) -> int:
             raise
         print(f"onverwachte fout: {type(exc).__name__}: {exc} (gebruik --debug voor details)", file=sys.stderr)
         return 1
+
+
+def check_out(out: str) -> None:
+    """Stop with a Dutch message when ``out`` cannot be written: a folder, a missing folder, no permission."""
+    path = Path(out)
+    if path.is_dir():
+        raise InputError(f"{out}: is een map; geef een bestandsnaam voor --out")
+    folder = path.parent if str(path.parent) else Path(".")
+    if not folder.is_dir():
+        raise InputError(f"{out}: de map {folder} bestaat niet")
+    if not os.access(folder, os.W_OK) or (path.exists() and not os.access(path, os.W_OK)):
+        raise InputError(f"{out}: geen schrijfrechten")
+
+
+@contextlib.contextmanager
+def writing(out: str) -> Iterator[None]:
+    """Turn an OS error while writing ``out`` (disk full, file locked by Excel) into a Dutch message."""
+    try:
+        yield
+    except OSError as exc:
+        raise InputError(f"{out}: kan niet geschreven worden ({exc.strerror or exc})") from None
 
 
 def cmd_analyze(args: argparse.Namespace) -> int:
@@ -195,6 +219,8 @@ def cmd_report(args: argparse.Namespace) -> int:
     with Store(args.store, read_only=True) as store:
         frame = letter_ranking(store)
     if args.top is not None:
+        if args.top < 1:
+            raise InputError("--top moet 1 of groter zijn")
         frame = frame.head(args.top)
     for col in ("first_sent", "last_sent"):
         frame[col] = pd.to_datetime(frame[col]).dt.strftime("%Y-%m-%d")
@@ -217,6 +243,7 @@ def cmd_report(args: argparse.Namespace) -> int:
 def cmd_cluster(args: argparse.Namespace) -> int:
     from analyzer.embed import get_embedder
     from analyzer.ingest.tables import blank_rows_note, read_table
+    from analyzer.pipeline import default_pseudonymiser
     from analyzer.topics import cluster_texts
 
     settings = Settings.load(args.config)
@@ -227,6 +254,8 @@ def cmd_cluster(args: argparse.Namespace) -> int:
         raise InputError(f"{args.input}: kolom '{args.text_column}' niet gevonden (gevonden: {present})")
     if args.k is not None and args.k < 1:
         raise InputError("--k moet 1 of groter zijn")
+    if args.out and Path(args.out).suffix.lower() not in (".csv", ".tsv", ".txt", ".xlsx", ".jsonl", ".ndjson"):
+        raise InputError(f"{args.out}: gebruik .csv, .tsv, .xlsx of .jsonl")
     frame = table.frame
     texts = frame[column].map(lambda v: "" if v is None else str(v).strip())
     empty = texts.eq("")
@@ -241,9 +270,13 @@ def cmd_cluster(args: argparse.Namespace) -> int:
         raise InputError(f"{args.input}: te weinig teksten om te groeperen ({len(kept)})")
     if args.k is not None and args.k > len(kept):
         raise InputError(f"--k {args.k} is groter dan het aantal teksten ({len(kept)})")
+    # Personal data is replaced before anything is embedded, labelled or written, as in analyze: a name
+    # would otherwise become a topic's keyword ("Jansen, WOZ beschikking")
+    clean = default_pseudonymiser(settings, sys.stderr.isatty())(texts[~empty].tolist())
     embedder = get_embedder(settings.embedding_model)
-    vectors = embedder.encode(texts[~empty].tolist(), settings.embedding_batch_size, show_progress=sys.stderr.isatty())
-    topics = cluster_texts(texts[~empty].tolist(), vectors, k=args.k)
+    vectors = embedder.encode(clean, settings.embedding_batch_size, show_progress=sys.stderr.isatty())
+    topics = cluster_texts(clean, vectors, k=args.k)
+    kept[column] = clean
     out = pd.concat([kept.drop(columns=["_row"]), topics], axis=1)
     skipped = int(empty.sum()) + len(table.broken) + len(table.blank_rows)
     print(
@@ -255,14 +288,13 @@ def cmd_cluster(args: argparse.Namespace) -> int:
         sys.stdout.write(out.to_csv(index=False))
         return 0
     suffix = Path(args.out).suffix.lower()
-    if suffix == ".xlsx":
-        out.to_excel(args.out, index=False)
-    elif suffix in (".jsonl", ".ndjson"):
-        out.to_json(args.out, orient="records", lines=True, force_ascii=False)
-    elif suffix in (".csv", ".tsv", ".txt"):
-        out.to_csv(args.out, index=False, sep="\t" if suffix == ".tsv" else ",")
-    else:
-        raise InputError(f"{args.out}: gebruik .csv, .tsv, .xlsx of .jsonl")
+    with writing(args.out):
+        if suffix == ".xlsx":
+            out.to_excel(args.out, index=False)
+        elif suffix in (".jsonl", ".ndjson"):
+            out.to_json(args.out, orient="records", lines=True, force_ascii=False)
+        else:
+            out.to_csv(args.out, index=False, sep="\t" if suffix == ".tsv" else ",")
     print(f"geschreven: {args.out}", file=sys.stderr)
     return 0
 
@@ -308,7 +340,9 @@ def cmd_topics(args: argparse.Namespace) -> int:
             """
         ).df()
     if frame.empty:
-        print("Nog geen onderwerpen: voer eerst 'analyzer analyze' uit.", file=sys.stderr)
+        print("Nog geen onderwerpen in deze database (geen gesprekken geanalyseerd).", file=sys.stderr)
+        if args.format == "json":
+            print("[]")
         return 0
     frame["keywords"] = frame.pop("keywords_json").map(json.loads)
     frame["share"] = (100 * frame["size"] / frame["size"].sum()).round(1)
@@ -516,7 +550,8 @@ def _emit(frame: pd.DataFrame, fmt: str, out: str | None, labels: dict[str, str]
     elif fmt == "xlsx":
         if not out:
             raise InputError("--format xlsx heeft --out BESTAND.xlsx nodig")
-        frame.rename(columns=labels).to_excel(out, index=False, sheet_name=sheet)
+        with writing(out):
+            frame.rename(columns=labels).to_excel(out, index=False, sheet_name=sheet)
         print(f"geschreven: {out}", file=sys.stderr)
         return 0
     else:
@@ -525,7 +560,8 @@ def _emit(frame: pd.DataFrame, fmt: str, out: str | None, labels: dict[str, str]
         ):
             text = dutch_table(frame).rename(columns=labels).to_string(index=False, na_rep="")
     if out:
-        Path(out).write_text(text + "\n", encoding="utf-8")
+        with writing(out):
+            Path(out).write_text(text + "\n", encoding="utf-8")
         print(f"geschreven: {out}", file=sys.stderr)
     else:
         print(text)

@@ -105,14 +105,17 @@ def analyze(
     step = _StepTimer(summary.seconds)
     try:
         pseudonymise = pseudonymise or default_pseudonymiser(settings, progress)
-        with step("letters"):
-            summary.files.append(ingest_letters(store, letters_dir, run_id))
-            summary.letters_scored = score_letters(store, run_id, settings.use_frog)
-        with step("ingest"):
-            if mailings is not None:
-                summary.files.append(ingest_mailings(store, mailings, settings, run_id))
-            for path in calls:
-                summary.files.append(ingest_calls(store, path, settings, run_id, pseudonymise))
+        # Every input file is stored in one transaction: a calls file that cannot be read must not leave
+        # this run's letters and mailings behind in the store (a later report would show them as analysed).
+        with store.transaction():
+            with step("letters"):
+                summary.files.append(ingest_letters(store, letters_dir, run_id))
+                summary.letters_scored = score_letters(store, run_id, settings.use_frog)
+            with step("ingest"):
+                if mailings is not None:
+                    summary.files.append(ingest_mailings(store, mailings, settings, run_id))
+                for path in calls:
+                    summary.files.append(ingest_calls(store, path, settings, run_id, pseudonymise))
         with step("embed"):
             subjects = call_subjects(store)  # read by embedding, topics and links: derived once
             embedder = embedder or get_embedder(settings.embedding_model)
@@ -170,6 +173,12 @@ def ingest_mailings(store: Store, path: str | Path, settings: Settings, run_id: 
         counts.notes.append(blank_rows_note(batch.blank_rows))
     if batch.unknown_templates:
         counts.notes.append("sjablonen in verzendlog maar niet in de brievenmap: " + ", ".join(batch.unknown_templates))
+    if repeated := batch.repeated_rows():
+        shown = ", ".join(map(str, repeated[:10])) + (" ..." if len(repeated) > 10 else "")
+        counts.notes.append(
+            f"{len(repeated)} regel(s) gelijk aan een eerdere regel (zelfde brief, datum en aantal), opgeteld als "
+            f"aparte verzending: rij {shown}; controleer of ze niet dubbel zijn gekopieerd"
+        )
     return counts
 
 
@@ -230,15 +239,17 @@ def ingest_calls(
 
 
 def _pseudonymise_raw(rejected: pd.DataFrame, pseudonymise: Pseudonymise) -> pd.DataFrame:
-    """Quarantined rows keep their values for review, but never personal data."""
+    """Quarantined rows keep their values for review, but never personal data: not in the raw values and
+    not in the reason, which quotes the bad cell ("onbekende datum/tijd: 'bsn 111222333 ...'")."""
     if rejected.empty:
         return rejected
     cells = [(i, k, v) for i, raw in enumerate(rejected["raw"]) for k, v in raw.items() if v]
-    cleaned = pseudonymise([v for _, _, v in cells])
+    reasons = rejected["reason"].astype(str).tolist()
+    cleaned = pseudonymise([v for _, _, v in cells] + reasons)
     raws = [dict(r) for r in rejected["raw"]]
-    for (i, k, _), value in zip(cells, cleaned, strict=True):
+    for (i, k, _), value in zip(cells, cleaned[: len(cells)], strict=True):
         raws[i][k] = value
-    return rejected.assign(raw=raws)
+    return rejected.assign(raw=raws, reason=cleaned[len(cells) :])
 
 
 def call_subjects(store: Store) -> pd.Series:

@@ -228,7 +228,7 @@ _ANSWER_LEAD = re.compile(
 )
 _NOT_AN_ANSWER = frozenset("waarom hoezo sorry pardon eh uh ehm even momentje moment wacht liever nee".split())
 _NAME_TOKEN = re.compile(
-    r"[ \t]*((?:[A-Z]\.[ \t]?)+(?!\w)|v\.d\.|v/d|[’']t(?!\w)|[^\W\d_][\w'’]*(?:-[^\W\d_][\w'’]*)*)"
+    r"[ \t]*((?:[A-Z]\.[ \t]?)+(?!\w)|v\.d\.|v/d|[’']t(?!\w)|[^\W\d_](?:[\w'’]*\w)?(?:-[^\W\d_](?:[\w'’]*\w)?)*)"
 )
 _INITIALS = re.compile(r"(?:[A-Z]\.[ \t]?)+")
 _WORD = re.compile(r"[^\W\d_][\w'’]*(?:-[\w'’]+)*")

@@ -31,6 +31,8 @@ READABILITY_SCORES = (
 
 # Timestamps before this are typing or export errors (Excel's 1900 epoch and the like).
 EARLIEST_TIMESTAMP = pd.Timestamp("1990-01-01")
+LATEST_TIMESTAMP = pd.Timestamp("2100-01-01")  # later than this is a typo, not a call or a mailing
+_YEAR = re.compile(r"(?<!\d)(\d{4,})(?!\d)")
 
 # Day-first formats as Dutch exports and Dutch Excel write them; ISO 8601 is tried first.
 DUTCH_DATETIME_FORMATS = (
@@ -56,6 +58,14 @@ class Parsed:
     failed: np.ndarray
 
 
+def _native_timestamp(value: object) -> pd.Timestamp:
+    """An XLSX cell's date or datetime; NaT where pandas cannot hold it (year 9999)."""
+    year = getattr(value, "year", None)
+    if not isinstance(year, int) or not 1900 <= year <= 2200:
+        return pd.NaT
+    return pd.Timestamp(value).as_unit("ns")
+
+
 def parse_timestamps(raw: pd.Series) -> Parsed:
     """Parse ISO and Dutch day-first timestamps; timezone-aware values become Amsterdam time.
 
@@ -65,8 +75,12 @@ def parse_timestamps(raw: pd.Series) -> Parsed:
     result = pd.Series(pd.NaT, index=raw.index, dtype="datetime64[ns]")
     native = raw.map(lambda v: isinstance(v, pd.Timestamp) or hasattr(v, "isoformat"))
     if native.any():
-        result[native] = pd.to_datetime(raw[native], errors="coerce")
+        result[native] = [_native_timestamp(v) for v in raw[native]]
     todo = (~native) & text.notna() & (text != "")
+    # A year far outside the range pandas can hold ("9999-12-31", "0001-01-01") must fail here, per row:
+    # parsing it would raise for the whole column.
+    years = text.str.extract(_YEAR, expand=False).astype("float")
+    todo &= ~(years.notna() & ((years < 1900) | (years > 2200))).fillna(False).astype(bool)
     iso = text[todo].str.match(r"^\d{4}-\d{2}-\d{2}")
     if iso.any():
         idx = iso[iso].index
@@ -82,7 +96,7 @@ def parse_timestamps(raw: pd.Series) -> Parsed:
         if not pending.any():
             break
         result[pending] = pd.to_datetime(text[pending], format=fmt, errors="coerce")
-    failed = (result.isna() | (result < EARLIEST_TIMESTAMP)).to_numpy()
+    failed = (result.isna() | (result < EARLIEST_TIMESTAMP) | (result >= LATEST_TIMESTAMP)).to_numpy()
     return Parsed(result, failed)
 
 

@@ -128,6 +128,23 @@ MIGRATIONS: list[str] = [
 SCHEMA_VERSION = len(MIGRATIONS)
 
 
+_NOT_A_STORE = frozenset(".csv .tsv .txt .xlsx .xls .jsonl .ndjson .json .docx .pdf .md .toml".split())
+
+
+def _check_is_store(path: Path) -> None:
+    """Refuse a path that is an input file, not a database: DuckDB would otherwise open some of them
+    (a CSV) without complaint and nothing would be stored."""
+    if path.suffix.lower() in _NOT_A_STORE:
+        raise InputError(f"{path}: dit is geen database maar een {path.suffix}-bestand; kies een .duckdb-bestand")
+    if path.is_dir():
+        raise InputError(f"{path}: is een map; kies een .duckdb-bestand")
+    if path.is_file() and path.stat().st_size > 0:
+        with path.open("rb") as f:
+            head = f.read(12)
+        if head[8:12] != b"DUCK":
+            raise InputError(f"{path}: is geen DuckDB-database (een ander soort bestand); kies een .duckdb-bestand")
+
+
 class Store:
     """A DuckDB file with the analyzer's schema."""
 
@@ -135,6 +152,7 @@ class Store:
         self.path = Path(path)
         if read_only and not self.path.is_file():
             raise InputError(f"{self.path}: database niet gevonden (voer eerst 'analyzer analyze' uit)")
+        _check_is_store(self.path)
         try:
             self.con = duckdb.connect(str(self.path), read_only=read_only)
         except duckdb.IOException as exc:

@@ -172,6 +172,28 @@ def test_quarantine_command_and_pseudonymised_raw_values(tmp_path, letters_dir, 
     assert "onbekende datum/tijd: 'kapot'" in capsys.readouterr().out
 
 
+def test_quarantine_reason_quoting_a_cell_holds_no_personal_data(tmp_path, letters_dir, mailings_csv, config, capsys):
+    """The reason quotes the bad cell; a BSN or a name typed in the wrong column must not be stored through it."""
+    rows = [*CALL_ROWS, ["C9", "bsn 111222333 mevr jansen", "vraag over aanslag", "", "", "", ""]]
+    calls = write_csv(tmp_path / "calls.csv", CALL_HEADER, rows)
+    assert _analyze(tmp_path, [calls], letters_dir, mailings_csv, config) == 0
+    assert main(["quarantine", "--store", str(tmp_path / "s.duckdb"), "--format", "json"]) == 0
+    (row,) = json.loads(capsys.readouterr().out)
+    assert row["reason"].startswith("onbekende datum/tijd:")
+    assert "111222333" not in row["reason"] and "jansen" not in row["reason"]
+    assert "[BSN]" in row["reason"] and "[NAAM]" in row["reason"]
+
+
+@pytest.mark.parametrize("stamp", ["9999-12-31 10:00", "0001-01-01", "1677-01-01", "2300-01-01", "2126-01-01"])
+def test_a_date_out_of_range_is_quarantined_not_fatal(tmp_path, letters_dir, mailings_csv, config, capsys, stamp):
+    rows = [*CALL_ROWS, ["C9", stamp, "vraag over aanslag", "", "", "", ""]]
+    calls = write_csv(tmp_path / "calls.csv", CALL_HEADER, rows)
+    assert _analyze(tmp_path, [calls], letters_dir, mailings_csv, config) == 0
+    assert main(["quarantine", "--store", str(tmp_path / "s.duckdb"), "--format", "json"]) == 0
+    (row,) = json.loads(capsys.readouterr().out)
+    assert row["column_name"] == "timestamp" and stamp in row["reason"]
+
+
 def test_every_rejected_letter_file_and_row_reaches_the_quarantine(tmp_path, letters_dir, mailings_csv, config, capsys):
     (letters_dir / "kapot.docx").write_bytes(b"PK\x03\x04 niet echt")
     (letters_dir / "leeg.txt").write_text("  \n", encoding="utf-8")
@@ -253,6 +275,19 @@ def test_other_user_errors(tmp_path, monkeypatch, capsys, args, message) -> None
     assert main(args) == 2
     err = capsys.readouterr().err
     assert err.startswith("fout: ") and message in err
+
+
+def test_a_calls_file_that_cannot_be_read_leaves_nothing_of_the_run(
+    tmp_path, letters_dir, mailings_csv, config, capsys
+):
+    good = write_csv(tmp_path / "c.csv", CALL_HEADER, CALL_ROWS)
+    broken = write_csv(tmp_path / "kapot.csv", ["call_id", "datum", "notitie"], [["C1", "2026-03-02", "x"]])
+    assert _analyze(tmp_path, [good, broken], letters_dir, mailings_csv, config) == 2
+    assert "verplichte kolom ontbreekt" in capsys.readouterr().err
+    with Store(tmp_path / "s.duckdb", read_only=True) as s:
+        assert [s.count(t) for t in ("letters", "mailings", "calls", "letter_readability")] == [0, 0, 0, 0]
+        runs = s.con.execute("SELECT status FROM runs").fetchall()
+    assert runs == [("failed",)]  # the run itself is recorded, with its error
 
 
 def test_bad_settings_file(tmp_path, letters_dir, mailings_csv, capsys) -> None:
@@ -339,6 +374,50 @@ def test_cluster_command(tmp_path, config, capsys) -> None:
     assert result.groupby("topic_id")["tekst"].nunique().max() == 1  # the two subjects are not mixed
     assert main(["cluster", "--input", str(path), "--text-column", "Notitie", "--config", str(config)]) == 2
     assert "kolom 'Notitie' niet gevonden" in capsys.readouterr().err
+
+
+def test_cluster_command_pseudonymises_before_labelling_and_writing(tmp_path, config, capsys) -> None:
+    texts = [f"mevr jansen belt over WOZ beschikking {i}" for i in range(5)]
+    texts += [f"dhr pietersen vraagt wanneer grofvuil wordt opgehaald {i}" for i in range(5)]
+    path = write_csv(tmp_path / "teksten.csv", ["tekst"], [[t] for t in texts])
+    out = tmp_path / "uit.csv"
+    args = ["cluster", "--input", str(path), "--text-column", "tekst", "--config", str(config), "--out", str(out)]
+    assert main(args) == 0
+    written = out.read_text(encoding="utf-8").lower()
+    assert "jansen" not in written and "pietersen" not in written and "[naam]" in written
+
+
+def test_bad_out_paths_stop_before_the_work_with_a_dutch_message(tmp_path, config, capsys) -> None:
+    path = write_csv(tmp_path / "teksten.csv", ["tekst"], [["afval"], ["paspoort"], ["afval"]])
+    base = ["cluster", "--input", str(path), "--text-column", "tekst", "--config", str(config), "--out"]
+    assert main([*base, str(tmp_path / "geen-map" / "uit.csv")]) == 2
+    assert "de map" in capsys.readouterr().err
+    assert main([*base, str(tmp_path)]) == 2
+    assert "is een map" in capsys.readouterr().err
+    assert main([*base, str(tmp_path / "uit.doc")]) == 2
+    assert "gebruik .csv, .tsv, .xlsx of .jsonl" in capsys.readouterr().err
+
+
+def test_a_store_that_is_an_input_file_is_refused(tmp_path, letters_dir, mailings_csv, config, capsys) -> None:
+    calls = write_csv(tmp_path / "calls.csv", CALL_HEADER, CALL_ROWS)
+    before = calls.read_bytes()
+    args = ["analyze", "--calls", str(calls), "--letters", str(letters_dir), "--mailings", str(mailings_csv),
+            "--store", str(calls), "--config", str(config), "--quiet"]  # fmt: skip
+    assert main(args) == 2
+    assert "geen database" in capsys.readouterr().err
+    assert calls.read_bytes() == before
+    other = tmp_path / "analyse.db"
+    other.write_bytes(b"dit is geen database, maar wel een bestand met tekst erin\n")
+    assert main(["report", "--store", str(other)]) == 2
+    assert "is geen DuckDB-database" in capsys.readouterr().err
+
+
+def test_empty_store_lists_and_top_argument(tmp_path, config, capsys) -> None:
+    Store(tmp_path / "leeg.duckdb").close()
+    assert main(["topics", "--store", str(tmp_path / "leeg.duckdb"), "--format", "json"]) == 0
+    assert json.loads(capsys.readouterr().out) == []
+    assert main(["report", "--store", str(tmp_path / "leeg.duckdb"), "--top", "0"]) == 2
+    assert "--top moet 1 of groter zijn" in capsys.readouterr().err
 
 
 def test_cluster_command_counts_blank_rows_of_a_one_column_file(tmp_path, config, capsys) -> None:

@@ -42,6 +42,36 @@ def test_csv_encodings_and_delimiters(tmp_path: Path, encoding: str, delimiter: 
     assert rows_back == ["C1", "C2", "C3", "C4"]
 
 
+def test_utf8_file_with_one_windows_1252_line_keeps_every_accent(tmp_path: Path) -> None:
+    """Decoding the whole file as Windows-1252 for one stray byte garbled every other line's accents
+    ("Öztürk" became "Ã–ztÃ¼rk"), and a garbled name escapes pseudonymisation."""
+    rows = [r[:] for r in CALL_ROWS]
+    rows[0][2] = "mevrouw Öztürk belt over aanslag"
+    good = write_csv(tmp_path / "calls.csv", CALL_HEADER, rows).read_bytes()
+    path = tmp_path / "mixed.csv"
+    path.write_bytes(good + "C9,2026-03-05 10:00,vraag over café,,,,\n".encode("cp1252"))
+    batch = read_calls(path)
+    assert batch.accepted["text"].iloc[0] == "mevrouw Öztürk belt over aanslag"
+    assert batch.accepted["text"].iloc[-1] == "vraag over café"
+
+
+@pytest.mark.parametrize("encoding", ["utf-16", "utf-16-be"])
+def test_utf16_with_a_byte_order_mark_is_read(tmp_path: Path, encoding: str) -> None:
+    text = write_csv(tmp_path / "c.csv", CALL_HEADER, CALL_ROWS, delimiter="\t").read_text(encoding="utf-8")
+    path = tmp_path / "unicode.txt"
+    path.write_bytes(("\ufeff" if encoding == "utf-16-be" else "").encode(encoding) + text.encode(encoding))
+    _check_good(read_calls(path))
+
+
+def test_a_huge_cell_rejects_its_row_not_the_file(tmp_path: Path) -> None:
+    rows = [r[:] for r in CALL_ROWS]
+    rows[1][2] = "bla " * 500_000  # 2 MB in one cell: Python's csv module stopped at 128 KiB, for the whole file
+    batch = read_calls(write_csv(tmp_path / "calls.csv", CALL_HEADER, rows))
+    assert batch.accepted["call_id"].tolist() == ["C1", "C3", "C4"]
+    (row,) = batch.rejected.frame().itertuples()
+    assert row.column_name == "text" and row.reason.startswith("text is te lang (2.000.000 tekens")
+
+
 def test_csv_good(tmp_path: Path) -> None:
     _check_good(read_calls(write_csv(tmp_path / "calls.csv", CALL_HEADER, CALL_ROWS)))
 
@@ -67,6 +97,14 @@ def test_column_mapping_for_kcc_export(tmp_path: Path) -> None:
     assert batch.accepted.loc[0, "call_id"] == "K-1"
     assert batch.accepted.loc[0, "timestamp"] == pd.Timestamp("2026-11-23 09:15")
     assert batch.accepted.loc[0, "channel"] == "telefoon"
+
+
+def test_mapping_onto_a_column_the_file_already_has_is_a_clear_error(tmp_path: Path) -> None:
+    header = ["Contactmoment ID", "Datum/tijd", "Notitie", "text"]
+    path = write_csv(tmp_path / "export.csv", header, [["K-1", "23-11-2026 09:15", "vraag", "ook tekst"]])
+    mapping = {"Contactmoment ID": "call_id", "Datum/tijd": "timestamp", "Notitie": "text"}
+    with pytest.raises(InputError, match=r"export\.csv: de kolommen 'Notitie' en 'text' heten na de koppeling"):
+        read_calls(path, mapping)
 
 
 def test_iso_with_timezone_becomes_amsterdam_time(tmp_path: Path) -> None:

@@ -116,12 +116,23 @@ def test_mailings_validation(tmp_path: Path) -> None:
     per_day = batch.per_day()
     assert per_day.to_dict("records")[0]["count"] == 1500
     assert len(per_day) == 1
+    assert batch.repeated_rows() == []  # another batch of the same day, not a copied line
     assert batch.unknown_templates == ["onbekend-sjabloon"]
     rejected = batch.rejected.frame().set_index("source_row")
     assert rejected.loc[4, "reason"] == "sjabloon 'onbekend-sjabloon' staat niet in de brievenmap"
     assert rejected.loc[5, "column_name"] == "sent_date"
     assert {rejected.loc[i, "column_name"] for i in (6, 7, 9)} == {"count"}
     assert rejected.loc[8, "column_name"] == "template_id"
+
+
+def test_a_line_repeated_in_the_mailing_log_is_added_and_reported(tmp_path: Path) -> None:
+    rows = [["woz-beschikking", "2026-02-26", "100"], ["grofvuil", "2026-02-26", "100"],
+            ["woz-beschikking", "2026-02-26", "100"]]  # fmt: skip
+    batch = read_mailings(
+        write_csv(tmp_path / "m.csv", ["template_id", "sent_date", "count"], rows), {"woz-beschikking", "grofvuil"}
+    )
+    assert batch.per_day().set_index("template_id").loc["woz-beschikking", "count"] == 200
+    assert batch.repeated_rows() == [4]
 
 
 def test_a_mistyped_template_id_gets_a_hint(tmp_path: Path) -> None:

@@ -142,7 +142,7 @@ def test_read_only_missing_store_is_a_clear_error(tmp_path: Path) -> None:
 def test_not_a_database_file(tmp_path: Path) -> None:
     path = tmp_path / "tekst.duckdb"
     path.write_text("dit is geen database", encoding="utf-8")
-    with pytest.raises(InputError, match="kan niet geopend worden"):
+    with pytest.raises(InputError, match="is geen DuckDB-database"):
         Store(path)
 
 

@@ -31,6 +31,9 @@ class CallBatch:
     blank_rows: list[int] = field(default_factory=list)  # rows without a filled cell (not in rows_in)
 
 
+MAX_TEXT_CHARS = 100_000  # longer than an hour-long transcript: an export error (a whole file in one cell)
+
+
 def read_calls(path: str | Path, column_mapping: dict[str, str] | None = None) -> CallBatch:
     """Read and validate one calls file (CSV, XLSX or JSON lines)."""
     mapping = column_mapping or {}
@@ -61,6 +64,12 @@ def validate_calls(table: RawTable) -> CallBatch:
     flag(structured, "text", lambda v: f"text is geen tekst maar {_kind_of(v)} (JSON)")
     text = clean_strings(frame["text"].where(~structured, ""))
     flag(text.isna().to_numpy(), "text", "text is leeg")
+    too_long = text.str.len().fillna(0).to_numpy() > MAX_TEXT_CHARS
+    flag(
+        too_long,
+        "text",
+        lambda v: f"text is te lang ({len(str(v)):,} tekens; hooguit {MAX_TEXT_CHARS:,})".replace(",", "."),
+    )
     stamps = parse_timestamps(frame["timestamp"])
     flag(
         stamps.failed, "timestamp", lambda v: f"onbekende datum/tijd: '{v}'" if str(v).strip() else "timestamp is leeg"

@@ -28,6 +28,12 @@ class MailingBatch:
     unknown_templates: list[str]
     blank_rows: list[int] = field(default_factory=list)  # rows without a filled cell (not in rows_in)
 
+    def repeated_rows(self) -> list[int]:
+        """Source rows identical to an earlier row (same letter, day and count): they are added up like
+        any other batch of the same day, but may be a line copied twice, so the user is told."""
+        same = self.accepted.duplicated(["template_id", "sent_date", "count"])
+        return self.accepted.loc[same, "source_row"].astype(int).tolist()
+
     def per_day(self) -> pd.DataFrame:
         """Accepted rows summed per (template_id, sent_date)."""
         return (

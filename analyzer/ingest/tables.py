@@ -72,22 +72,45 @@ def read_table(path: str | Path, column_mapping: dict[str, str] | None = None) -
     if kind == "xlsx":
         table = _read_xlsx(path, data)
     else:
+        if data.startswith((b"\xff\xfe", b"\xfe\xff")):  # UTF-16 with a byte order mark, as Excel saves "Unicode text"
+            try:
+                data = data.decode("utf-16").encode("utf-8")
+            except UnicodeDecodeError:
+                raise InputError(f"{path}: UTF-16-bestand met onleesbare tekens") from None
         if b"\x00" in data[:8192]:
             raise InputError(f"{path}: dit is geen tekstbestand (binaire inhoud); verwacht {kind.upper()}")
         text, encoding = _decode(path, data)
         table = _read_csv(path, text) if kind == "csv" else _read_jsonl(path, text)
         table.encoding = encoding
-    table.frame = _rename(table.frame, column_mapping or {})
+    table.frame = _rename(path, table.frame, column_mapping or {})
     return table
 
 
 def _decode(path: Path, data: bytes) -> tuple[str, str]:
-    for encoding in ("utf-8-sig", "cp1252"):
-        try:
-            return data.decode(encoding), encoding
-        except UnicodeDecodeError:
-            continue
-    raise InputError(f"{path}: onbekende tekenset (geen UTF-8 of Windows-1252)")
+    """The text of a file in UTF-8 or Windows-1252. A UTF-8 file with a few lines in Windows-1252 (pasted from
+    an old system) is read line by line: decoding it all as Windows-1252 would garble every accented letter,
+    and a garbled name ("Ã–zdemir") slips past pseudonymisation."""
+    try:
+        return data.decode("utf-8-sig"), "utf-8-sig"
+    except UnicodeDecodeError:
+        pass
+    lines = data.removeprefix(b"\xef\xbb\xbf").splitlines(keepends=True)
+    utf8 = [line for line in lines if not line.isascii() and _is_utf8(line)]
+    if utf8:
+        decoded = [line.decode("utf-8") if _is_utf8(line) else line.decode("cp1252", "replace") for line in lines]
+        return "".join(decoded), "utf-8, enkele regels windows-1252"
+    try:
+        return data.decode("cp1252"), "cp1252"
+    except UnicodeDecodeError:
+        raise InputError(f"{path}: onbekende tekenset (geen UTF-8 of Windows-1252)") from None
+
+
+def _is_utf8(line: bytes) -> bool:
+    try:
+        line.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return True
 
 
 HEADER_SEARCH_ROWS = 20  # non-empty rows searched for the header below a title block
@@ -121,6 +144,11 @@ def _sniff_delimiter(lines: list[str]) -> str:
         if score > best_score:
             best, best_score = d, score
     return best
+
+
+# Python's csv module refuses a cell over 128 KiB and with it the whole file; allow any cell the file can
+# hold, and let the validation reject a row whose note is too long (analyzer.ingest.calls.MAX_TEXT_CHARS).
+csv.field_size_limit(2**31 - 1)
 
 
 def _read_csv(path: Path, text: str) -> RawTable:
@@ -271,14 +299,23 @@ def _check_header(path: Path, header: list[str]) -> None:
         seen.add(key)
 
 
-def _rename(frame: pd.DataFrame, mapping: dict[str, str]) -> pd.DataFrame:
+def _rename(path: Path, frame: pd.DataFrame, mapping: dict[str, str]) -> pd.DataFrame:
+    """Columns lower-cased and renamed by the settings' [columns] mapping; two columns that end up with the
+    same name (the mapping's "Notitie" → text in a file that also has a column "text") stop the read."""
     lowered = {k.strip().lower(): v for k, v in mapping.items()}
-    renamed = {}
+    renamed: dict[Any, str] = {}
+    origin: dict[str, Any] = {}
     for col in frame.columns:
         if col == "_row":
             continue
         key = str(col).strip().lower()
         renamed[col] = lowered.get(key, key)
+        if renamed[col] in origin:
+            raise InputError(
+                f"{path}: de kolommen '{origin[renamed[col]]}' en '{col}' heten na de koppeling in [columns] "
+                f"allebei '{renamed[col]}'; koppel er één of hernoem de andere"
+            )
+        origin[renamed[col]] = col
     return frame.rename(columns=renamed)
 
 
