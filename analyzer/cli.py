@@ -11,10 +11,12 @@ import contextlib
 import json
 import logging
 import os
+import re
 import sys
 import warnings
 from collections.abc import Iterator, Sequence
 from pathlib import Path
+from typing import NoReturn
 
 import pandas as pd
 
@@ -24,13 +26,51 @@ from analyzer.settings import DEFAULT_STORE, Settings
 EXIT_INPUT = 2
 
 
+# argparse's own messages, in Dutch (it has no translations of its own); unmatched ones pass through.
+_ARGPARSE_NL = (
+    (re.compile(r"the following arguments are required: (.+)"), r"deze opties zijn verplicht: \1"),
+    (re.compile(r"argument (\S+): invalid int value: (.+)"), r"\1 verwacht een geheel getal, niet \2"),
+    (re.compile(r"argument (\S+): invalid float value: (.+)"), r"\1 verwacht een getal, niet \2"),
+    (re.compile(r"argument (\S+): invalid choice: (\S+) \(choose from (.+)\)"), r"\1: \2 kan niet; kies uit \3"),
+    (re.compile(r"argument (\S+): expected one argument"), r"\1 verwacht een waarde"),
+    (re.compile(r"argument (\S+): expected (\d+) arguments"), r"\1 verwacht \2 waarden"),
+    (re.compile(r"unrecognized arguments: (.+)"), r"onbekende opties: \1"),
+)
+
+
+class DutchArgumentParser(argparse.ArgumentParser):
+    """An argument parser whose error messages are Dutch, like every other message of the command."""
+
+    _HEADINGS = (("usage:", "gebruik:"), ("positional arguments:", "argumenten:"), ("options:", "opties:"),
+                 ("show this help message and exit", "toon deze hulp en stop"))  # fmt: skip
+
+    def format_usage(self) -> str:
+        return self._dutch(super().format_usage())
+
+    def format_help(self) -> str:
+        return self._dutch(super().format_help())
+
+    def _dutch(self, text: str) -> str:
+        for english, dutch in self._HEADINGS:
+            text = text.replace(english, dutch)
+        return text
+
+    def error(self, message: str) -> NoReturn:
+        for pattern, dutch in _ARGPARSE_NL:
+            if pattern.fullmatch(message):
+                message = pattern.sub(dutch, message)
+                break
+        self.print_usage(sys.stderr)
+        self.exit(EXIT_INPUT, f"fout: {message} (zie {self.prog} --help)\n")
+
+
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = DutchArgumentParser(
         prog="analyzer",
         description="Letter Clarity Analyzer: welke brieven leiden tot vermijdbare telefoontjes.",
     )
     parser.add_argument("--debug", action="store_true", help="toon volledige foutmeldingen (traceback)")
-    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND", parser_class=DutchArgumentParser)
 
     p = sub.add_parser("analyze", help="lees gesprekken, brieven en verzendlog in en analyseer ze")
     p.add_argument(
@@ -149,6 +189,8 @@ def cmd_analyze(args: argparse.Namespace) -> int:
 
     settings = Settings.load(args.config, store_path=args.store)
     for path in [*args.calls, args.mailings]:
+        if path is not None and Path(path).is_dir():
+            raise InputError(f"{path}: is een map; geef een bestand (.csv, .tsv, .xlsx of .jsonl)")
         if path is not None and not Path(path).is_file():
             raise InputError(f"{path}: bestand niet gevonden")
     with Store(settings.store_path) as store:
@@ -533,12 +575,13 @@ def dutch_table(frame: pd.DataFrame, decimals: dict[str, int] | None = None) -> 
             out[col] = values.map({True: "ja", False: "nee"})
             continue
         if not pd.api.types.is_numeric_dtype(values):
+            out[col] = values.map(lambda v: "–" if v is None or (not isinstance(v, list | dict) and pd.isna(v)) else v)
             continue
         finite = values.dropna().astype(float)
         fixed = (decimals or {}).get(col)
         auto = 0 if (finite == finite.round()).all() else (2 if finite.abs().max() <= 1 else 1)
         decimals_here = auto if fixed is None else fixed
-        out[col] = values.map(lambda v, d=decimals_here: "" if pd.isna(v) else nl_number(float(v), d))
+        out[col] = values.map(lambda v, d=decimals_here: "–" if pd.isna(v) else nl_number(float(v), d))
     return out
 
 

@@ -47,7 +47,18 @@ DUTCH_DATETIME_FORMATS = (
     "%d.%m.%Y",
     "%d-%m-%y %H:%M",
     "%d-%m-%y",
+    "%Y/%m/%d %H:%M",
+    "%Y/%m/%d",
 )
+_MONTHS_NL = {
+    "januari": 1, "jan": 1, "februari": 2, "feb": 2, "maart": 3, "mrt": 3, "mar": 3, "april": 4, "apr": 4,
+    "mei": 5, "juni": 6, "jun": 6, "juli": 7, "jul": 7, "augustus": 8, "aug": 8, "september": 9, "sep": 9,
+    "sept": 9, "oktober": 10, "okt": 10, "november": 11, "nov": 11, "december": 12, "dec": 12,
+}  # fmt: skip
+# "12 maart 2026", "3 okt. 2026 14:05": written out as Dutch letters and reports do
+_MONTH_WORDS = "|".join(sorted(_MONTHS_NL, key=len, reverse=True))
+_WRITTEN_DATE = re.compile(rf"(?i)^(\d{{1,2}})\s+({_MONTH_WORDS})\.?\s+(\d{{4}})(\s+\d{{1,2}}[:.]\d{{2}})?$")
+EXCEL_EPOCH = pd.Timestamp("1899-12-30")  # day 0 of Excel's date serials (1900 system, after its leap-year bug)
 
 
 @dataclass(frozen=True)
@@ -58,8 +69,21 @@ class Parsed:
     failed: np.ndarray
 
 
+def _numeric_date(text: str) -> str:
+    """ "12 maart 2026 14:05" as "12-03-2026 14:05" (midnight when no time is given)."""
+    m = _WRITTEN_DATE.match(text)
+    assert m is not None
+    time = (m.group(4) or " 00:00").strip().replace(".", ":")
+    return f"{m.group(1)}-{_MONTHS_NL[m.group(2).lower()]:02d}-{m.group(3)} {time}"
+
+
 def _native_timestamp(value: object) -> pd.Timestamp:
-    """An XLSX cell's date or datetime; NaT where pandas cannot hold it (year 9999)."""
+    """An XLSX cell's date or datetime, or an Excel date serial (46093.5 is 12 March 2026, 12:00) where the
+    cell was formatted as a number; NaT where pandas cannot hold it (year 9999)."""
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        if not 20_000 <= value <= 80_000:  # 1954..2119: anything else is not a date serial
+            return pd.NaT
+        return EXCEL_EPOCH + pd.Timedelta(days=float(value))
     year = getattr(value, "year", None)
     if not isinstance(year, int) or not 1900 <= year <= 2200:
         return pd.NaT
@@ -73,7 +97,9 @@ def parse_timestamps(raw: pd.Series) -> Parsed:
     """
     text = raw.astype("string").str.strip()
     result = pd.Series(pd.NaT, index=raw.index, dtype="datetime64[ns]")
-    native = raw.map(lambda v: isinstance(v, pd.Timestamp) or hasattr(v, "isoformat"))
+    native = raw.map(
+        lambda v: isinstance(v, pd.Timestamp) or hasattr(v, "isoformat") or (isinstance(v, int | float) and v == v)
+    ).astype(bool)
     if native.any():
         result[native] = [_native_timestamp(v) for v in raw[native]]
     todo = (~native) & text.notna() & (text != "")
@@ -91,6 +117,10 @@ def parse_timestamps(raw: pd.Series) -> Parsed:
         if naive.any():
             nidx = naive[naive].index
             result[nidx] = pd.to_datetime(text[nidx], format="ISO8601", errors="coerce")
+    written = todo & result.isna() & text.str.match(_WRITTEN_DATE.pattern).fillna(False).astype(bool)
+    if written.any():
+        numeric = text[written].map(_numeric_date)
+        result[written] = pd.to_datetime(numeric, format="%d-%m-%Y %H:%M", errors="coerce")
     for fmt in DUTCH_DATETIME_FORMATS:
         pending = todo & result.isna()
         if not pending.any():

@@ -356,6 +356,8 @@ def test_printed_tables_write_numbers_the_dutch_way() -> None:
     assert out["sent"].tolist() == ["199.603", "5"] and out["calls"].tolist() == ["12.942,5", "3,0"]
     assert out["score"].tolist() == ["0,75", "1,00"] and out["new"].tolist() == ["ja", "nee"]
     assert out["share"].tolist() == ["12,0", "0,5"] and out["name"].tolist() == ["a", "b"]
+    missing = dutch_table(pd.DataFrame({"topic": ["WOZ", None], "level": [2.0, float("nan")]}))
+    assert missing["topic"].tolist() == ["WOZ", "–"] and missing["level"].tolist() == ["2", "–"]  # not "None"
 
 
 def test_cluster_command(tmp_path, config, capsys) -> None:
@@ -487,3 +489,20 @@ def _embedded_texts(store) -> set[str]:
 
 def _stored_keys(store) -> set[str]:
     return {r[0] for r in store.con.execute("SELECT key FROM embeddings").fetchall()}
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["report", "--top", "veel"], "fout: --top verwacht een geheel getal, niet 'veel'"),
+        (["analyze", "--store", "x.duckdb"], "fout: deze opties zijn verplicht: --calls, --letters"),
+        (["report", "--format", "pdf"], "fout: --format: 'pdf' kan niet; kies uit"),
+        (["report", "--bla"], "fout: onbekende opties: --bla"),
+    ],
+)
+def test_argument_errors_are_dutch(args: list[str], message: str, capsys) -> None:
+    with pytest.raises(SystemExit) as stop:
+        main(args)
+    assert stop.value.code == 2
+    err = capsys.readouterr().err
+    assert message in err and err.startswith("gebruik: analyzer")

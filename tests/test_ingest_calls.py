@@ -72,6 +72,23 @@ def test_a_huge_cell_rejects_its_row_not_the_file(tmp_path: Path) -> None:
     assert row.column_name == "text" and row.reason.startswith("text is te lang (2.000.000 tekens")
 
 
+@pytest.mark.parametrize(
+    ("written", "expected"),
+    [("12 maart 2026", "2026-03-12 00:00"), ("3 okt. 2026 14:05", "2026-10-03 14:05"),
+     ("2026/03/12 10:00", "2026-03-12 10:00"), ("12-3-2026 9:05", "2026-03-12 09:05")],
+)  # fmt: skip
+def test_dates_written_out_or_with_slashes(tmp_path: Path, written: str, expected: str) -> None:
+    path = write_csv(tmp_path / "c.csv", ["call_id", "timestamp", "text"], [["A", written, "vraag"]])
+    assert read_calls(path).accepted["timestamp"].tolist() == [pd.Timestamp(expected)]
+
+
+def test_xlsx_date_serial_in_a_number_cell(tmp_path: Path) -> None:
+    rows = [list(r) for r in CALL_ROWS]
+    rows[0][1] = 46093.5  # a date cell formatted as a number in Excel: 12 March 2026, 12:00
+    batch = read_calls(write_xlsx(tmp_path / "calls.xlsx", CALL_HEADER, rows))
+    assert batch.accepted["timestamp"].iloc[0] == pd.Timestamp("2026-03-12 12:00")
+
+
 def test_csv_good(tmp_path: Path) -> None:
     _check_good(read_calls(write_csv(tmp_path / "calls.csv", CALL_HEADER, CALL_ROWS)))
 

@@ -242,7 +242,7 @@ def _read_jsonl(path: Path, text: str) -> RawTable:
         try:
             obj = json.loads(line)
         except json.JSONDecodeError as exc:
-            broken.append((line_no, f"geen geldige JSON ({exc.msg})", line[:500]))
+            broken.append((line_no, f"geen geldige JSON (fout bij teken {exc.colno} van de regel)", line[:500]))
             continue
         if not isinstance(obj, dict):
             broken.append((line_no, "regel is geen JSON-object", line[:500]))
