@@ -89,6 +89,24 @@ def test_xlsx_date_serial_in_a_number_cell(tmp_path: Path) -> None:
     assert batch.accepted["timestamp"].iloc[0] == pd.Timestamp("2026-03-12 12:00")
 
 
+def test_xlsx_with_an_empty_cover_sheet_reads_the_first_sheet_with_a_table(tmp_path: Path) -> None:
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    wb.active.title = "Voorblad"
+    data = wb.create_sheet("Gesprekken")
+    for row in [CALL_HEADER, *CALL_ROWS]:
+        data.append(row)
+    wb.create_sheet("Leeg")
+    wb.save(tmp_path / "export.xlsx")
+    _check_good(read_calls(tmp_path / "export.xlsx"))
+    empty = Workbook()
+    empty.create_sheet("Tweede")
+    empty.save(tmp_path / "leeg.xlsx")
+    with pytest.raises(InputError, match=r"geen tabel gevonden; de werkbladen \('Sheet', 'Tweede'\) zijn leeg"):
+        read_calls(tmp_path / "leeg.xlsx")
+
+
 def test_csv_good(tmp_path: Path) -> None:
     _check_good(read_calls(write_csv(tmp_path / "calls.csv", CALL_HEADER, CALL_ROWS)))
 

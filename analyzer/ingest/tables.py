@@ -270,15 +270,19 @@ def _read_xlsx(path: Path, data: bytes) -> RawTable:
         workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except (zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
         raise InputError(f"{path}: Excel-bestand kan niet gelezen worden ({exc})") from None
-    sheet = workbook.worksheets[0]
     rows: list[list[object]] = []
     numbers: list[int] = []
     try:
-        cells = (["" if v is None else v for v in values] for values in sheet.iter_rows(values_only=True))
-        blank: list[int] = []
-        header, header_row, data = _split_header(_filled(enumerate(cells, start=1), blank))
-        if header is None:
-            raise InputError(f"{path}: werkblad '{sheet.title}' is leeg")
+        # The first sheet with a table: an empty cover sheet before the data is common in exports
+        for sheet in workbook.worksheets:
+            cells = (["" if v is None else v for v in values] for values in sheet.iter_rows(values_only=True))
+            blank: list[int] = []
+            header, header_row, data = _split_header(_filled(enumerate(cells, start=1), blank))
+            if header is not None:
+                break
+        else:
+            names = ", ".join(f"'{s.title}'" for s in workbook.worksheets)
+            raise InputError(f"{path}: geen tabel gevonden; de werkbladen ({names}) zijn leeg")
         for row_no, row in data:
             rows.append((list(row) + [""] * len(header))[: len(header)])
             numbers.append(row_no)
