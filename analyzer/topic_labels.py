@@ -135,6 +135,10 @@ class CtfidfLabeller(BaseEstimator):
                 words = set(term.split())
                 if any(words <= _with_parts(c) for c in chosen):  # "woz waarde" after "woz-waarde uitzetten"
                     continue
+                # A pair whose words the pairs already chosen show: "zak blijven" after "pmd zak", "blijven liggen"
+                pairs = [_with_parts(c) for c in chosen if " " in c]
+                if len(words) > 1 and pairs and words <= set().union(*pairs):
+                    continue
                 # A pair replaces the single words it contains that were chosen before it.
                 chosen = [c for c in chosen if not (" " not in c and c in _with_parts(term))] + [term]
             out[topic] = chosen
@@ -155,16 +159,33 @@ class CtfidfLabeller(BaseEstimator):
         return ", ".join(words)
 
     def display(self, term: str) -> str:
-        """A term as it is usually written in the notes (``woz`` -> ``WOZ``) where known."""
+        """A term as it is usually written in the notes (``woz`` -> ``WOZ``) where known, and the
+        abbreviations of municipal services in their official spelling however the notes write them."""
         return " ".join(
-            self.surface_[w].most_common(1)[0][0]
-            if w in self.surface_ and self.surface_[w].most_common(1)[0][1] * 2 >= self.term_total(w)
-            else w
+            _official_spelling(
+                self.surface_[w].most_common(1)[0][0]
+                if w in self.surface_ and self.surface_[w].most_common(1)[0][1] * 2 >= self.term_total(w)
+                else w
+            )
             for w in term.split()
         )
 
     def term_total(self, word: str) -> int:
         return sum(counts.get(word, 0) for counts in self.note_counts_.values())
+
+
+# How the government writes these abbreviations (Rijksoverheid, Belastingdienst, the laws' short titles):
+# notes type them in lower case ("woz", "gft"), and a label "Woz-waarde" or "Brp nodig" reads as a typo.
+OFFICIAL_SPELLING = {
+    "woz": "WOZ", "brp": "BRP", "gft": "GFT", "pmd": "PMD", "ozb": "OZB", "wmo": "Wmo", "digid": "DigiD",
+    "bsn": "BSN", "kcc": "KCC", "vve": "VvE", "id": "ID", "iban": "IBAN", "aow": "AOW", "woo": "Woo", "wob": "Wob",
+    "uwv": "UWV", "svb": "SVB", "cjib": "CJIB", "rdw": "RDW", "ggd": "GGD", "btw": "btw", "ov": "OV",
+}  # fmt: skip
+
+
+def _official_spelling(word: str) -> str:
+    """``woz-waarde`` -> ``WOZ-waarde``, ``digid`` -> ``DigiD``; other words as they are."""
+    return "-".join(OFFICIAL_SPELLING.get(part.lower(), part) for part in word.split("-"))
 
 
 def _with_parts(term: str) -> set[str]:

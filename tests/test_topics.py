@@ -136,6 +136,18 @@ def test_keywords_leave_out_channel_and_agent_words_and_parts_of_a_compound_alre
     assert "woz waarde" not in keywords[0]  # its words are the parts of "woz-waarde", already in the label
 
 
+def test_keywords_that_add_no_new_word_are_left_out_and_abbreviations_are_spelled_officially():
+    texts = ["pmd zak blijven liggen"] * 4 + ["woz-waarde te hoog, brp klopt niet"] * 4
+    labeller = CtfidfLabeller().fit(texts, [0] * 4 + [1] * 4)
+    keywords = labeller.keywords()
+    shown: set[str] = set()
+    for term in keywords[0]:  # "zak blijven" after "pmd zak" and "blijven liggen" adds nothing
+        assert not set(term.split()) <= shown, keywords[0]
+        shown |= set(term.split())
+    labels = labeller.labels()
+    assert "PMD zak" in labels[0] and "WOZ-waarde" in labels[1] and "Woz" not in labels[1]
+
+
 def test_labels_have_no_stop_words_filler_or_placeholders(fitted):
     stops = text_nl.label_stop_words()
     topics = fitted.topics_frame()
