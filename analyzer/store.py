@@ -450,17 +450,32 @@ class Store:
     ) -> None:
         """Record a rename or merge (re-applied by every later analysis) and apply it to the stored
         topics and assignments at once, in one transaction. Callers check the ids and label."""
-        from analyzer.topics import apply_manual_edits
-
-        renames = {topic_id: str(label)} if kind == "rename" else {}
-        merges = [(topic_id, int(target_id))] if kind == "merge" and target_id is not None else []
-        topics = self.topics()
-        assignments = self.con.execute("SELECT call_id, topic_id, confidence, low_confidence FROM call_topics").df()
-        with self.transaction():
+        # The same change as analyzer.topics.apply_manual_edits makes on a fit, as updates of the rows it
+        # touches: rewriting every call's assignment took 8-9 s for a rename on 100,000 calls.
+        with self.transaction() as con:
             self.add_topic_edit(kind, topic_id, target_id=target_id, label=label)
             run_id = self.start_run("topics-edit", {"kind": kind, "topic_id": topic_id, "target_id": target_id})
-            topics, assignments = apply_manual_edits(topics, assignments, renames, merges)
-            self.replace_topics(topics, assignments, run_id)
+            if kind == "rename":
+                con.execute(
+                    "UPDATE topics SET label = ?, run_id = ? WHERE topic_id = ?", [str(label), run_id, topic_id]
+                )
+            elif kind == "merge" and target_id is not None and topic_id != target_id:
+                known = {t for (t,) in con.execute("SELECT topic_id FROM topics WHERE topic_id IN (?, ?)",
+                                                   [topic_id, target_id]).fetchall()}  # fmt: skip
+                if known == {topic_id, target_id}:
+                    (moved,) = con.execute("SELECT size FROM topics WHERE topic_id = ?", [topic_id]).fetchone()
+                    con.execute(
+                        "UPDATE topics SET merged_into = ?, size = 0, active = false, run_id = ? WHERE topic_id = ?",
+                        [int(target_id), run_id, topic_id],
+                    )
+                    con.execute(
+                        "UPDATE topics SET size = size + ?, active = true, run_id = ? WHERE topic_id = ?",
+                        [int(moved or 0), run_id, int(target_id)],
+                    )
+                    con.execute(
+                        "UPDATE call_topics SET topic_id = ?, run_id = ? WHERE topic_id = ?",
+                        [int(target_id), run_id, topic_id],
+                    )
             self.finish_run(run_id, "completed", {"source": source})
 
     def topic_edits(self) -> tuple[dict[int, str], list[tuple[int, int]]]:

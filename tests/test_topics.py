@@ -381,6 +381,29 @@ def test_manual_edits_apply_to_stored_tables_at_once(fitted, day1):
     assert topics.equals(fitted.topics_frame())  # the input is not modified
 
 
+def test_a_stored_edit_changes_the_tables_as_apply_manual_edits_does(fitted, day1, tmp_path):
+    """Store.apply_topic_edit updates only the rows an edit touches; the result must be what
+    apply_manual_edits (the path a fit takes) gives."""
+    from analyzer.store import Store
+    from analyzer.topics import apply_manual_edits
+
+    texts, _, _ = day1
+    topics, assignments = fitted.topics_frame(), fitted.assignments_frame([f"C{i}" for i in range(len(texts))])
+    a, b = 0, 1
+    expected_topics, expected_calls = apply_manual_edits(topics, assignments, {b: "Afval ophalen"}, [(a, b)])
+    with Store(tmp_path / "s.duckdb") as store:
+        store.replace_topics(topics, assignments, run_id=1)
+        store.apply_topic_edit("merge", a, target_id=b)
+        store.apply_topic_edit("rename", b, label="Afval ophalen")
+        got_topics = store.topics().set_index("topic_id")
+        got_calls = store.con.execute("SELECT call_id, topic_id FROM call_topics ORDER BY call_id").df()
+    want = expected_topics.set_index("topic_id")
+    for column in ("label", "size", "active", "merged_into"):
+        assert got_topics[column].fillna(-1).tolist() == want.loc[got_topics.index, column].fillna(-1).tolist(), column
+    want_calls = expected_calls.sort_values("call_id")[["call_id", "topic_id"]].reset_index(drop=True)
+    assert got_calls.equals(want_calls.astype(got_calls.dtypes.to_dict()))
+
+
 def test_match_topics_is_one_to_one_with_threshold():
     a = np.eye(3, dtype=np.float32)
     b = np.array([[0, 1, 0], [0.6, 0.8, 0], [0, 0, 1]], dtype=np.float32)
