@@ -405,24 +405,24 @@ SPIKE_LABELS = {"topic_id": "id", "topic_label": "onderwerp", "start": "begin", 
 
 
 def cmd_spikes(args: argparse.Namespace) -> int:
-    from analyzer.store import Store
+    from analyzer.store import SHOWN_TOPICS, Store
 
     with Store(args.store, read_only=True) as store:
         if args.hourly:
             frame = store.con.execute(
-                """
+                f"""
                 SELECT s.topic_id, t.label AS topic_label, s.start, s.peak, s."end", s.hours, s.observed,
                        s.expected, s.excess AS excess_calls
-                FROM hourly_spikes s LEFT JOIN topics t USING (topic_id) ORDER BY s.excess DESC, s.start
+                FROM hourly_spikes s LEFT JOIN {SHOWN_TOPICS} t USING (topic_id) ORDER BY s.excess DESC, s.start
                 """
             ).df()
         else:
             frame = store.con.execute(
-                """
+                f"""
                 SELECT s.topic_id, t.label AS topic_label, CASE WHEN s.level = 0 THEN 'theme' ELSE 'topic' END AS level,
                        s.start, s.peak, s."end", s.observed, s.expected, s.excess AS excess_calls, s.template_id,
                        s.link_score
-                FROM spikes s LEFT JOIN topics t USING (topic_id) ORDER BY s.excess DESC, s.start
+                FROM spikes s LEFT JOIN {SHOWN_TOPICS} t USING (topic_id) ORDER BY s.excess DESC, s.start
                 """
             ).df()
     stamp = "%Y-%m-%d %H:%M" if args.hourly else "%Y-%m-%d"

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from analyzer.store import Store
+from analyzer.store import SHOWN_TOPICS, Store
 
 RANKING_COLUMNS = [
     "rank",
@@ -40,7 +40,7 @@ def letter_ranking(store: Store) -> pd.DataFrame:
     letter in the store is listed.
     """
     frame = store.con.execute(
-        """
+        f"""
         WITH sent AS (
             SELECT template_id, sum(count)::BIGINT AS letters_sent, min(sent_date) AS first_sent,
                    max(sent_date) AS last_sent
@@ -66,7 +66,7 @@ def letter_ranking(store: Store) -> pd.DataFrame:
         LEFT JOIN letter_attribution a USING (template_id)
         LEFT JOIN sent s USING (template_id)
         LEFT JOIN spread d USING (template_id)
-        LEFT JOIN topics t ON t.topic_id = a.top_topic
+        LEFT JOIN {SHOWN_TOPICS} t ON t.topic_id = a.top_topic
         LEFT JOIN letter_paragraphs p ON p.template_id = l.template_id AND p.paragraph_no = a.top_paragraph
         LEFT JOIN letter_readability r ON r.template_id = l.template_id
         ORDER BY avoidable_calls DESC, attributed_calls DESC, letters_sent DESC, l.template_id

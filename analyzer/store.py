@@ -128,6 +128,19 @@ MIGRATIONS: list[str] = [
 SCHEMA_VERSION = len(MIGRATIONS)
 
 
+# The topics as they are shown: a topic merged into another (by hand, analyzer.topics.apply_manual_edits)
+# takes the label of the topic it ended in, so spikes and rankings stored before the merge do not show a
+# topic that no longer exists. Use as ``LEFT JOIN SHOWN_TOPICS t USING (topic_id)``; columns topic_id, label.
+SHOWN_TOPICS = """(
+    WITH RECURSIVE chain(topic_id, target, depth) AS (
+        SELECT topic_id, topic_id, 0 FROM topics
+        UNION ALL
+        SELECT c.topic_id, t.merged_into, c.depth + 1 FROM chain c JOIN topics t ON t.topic_id = c.target
+        WHERE t.merged_into IS NOT NULL AND c.depth < 50)
+    SELECT c.topic_id, f.label FROM chain c JOIN topics f ON f.topic_id = c.target
+    QUALIFY row_number() OVER (PARTITION BY c.topic_id ORDER BY c.depth DESC) = 1
+)"""
+
 _NOT_A_STORE = frozenset(".csv .tsv .txt .xlsx .xls .jsonl .ndjson .json .docx .pdf .md .toml".split())
 
 

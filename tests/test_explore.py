@@ -542,3 +542,17 @@ def test_amounts_are_read_as_dutch_readers_type_them(typed: str, amount: float) 
 def test_other_input_is_refused_in_dutch(typed: str, message: str) -> None:
     with pytest.raises(InputError, match=message):
         explore.parse_nl_amount(typed)
+
+
+def test_spikes_and_ranking_of_a_merged_topic_show_the_topic_it_went_into(app_store, tmp_path) -> None:
+    path = tmp_path / "merged.duckdb"
+    path.write_bytes(app_store.read_bytes())
+    with Store(path) as store:
+        spiked = int(explore.top_spikes(store, n=1)["topic_id"].iloc[0])
+        other = int(store.topics().query("topic_id != @spiked and level == 1")["topic_id"].iloc[0])
+        store.apply_topic_edit("rename", other, label="Samengevoegd onderwerp")
+        store.apply_topic_edit("merge", spiked, target_id=other)
+        assert explore.top_spikes(store, n=1)["topic_label"].iloc[0] == "Samengevoegd onderwerp"
+        ranking = explore.ranking(store).set_index("template_id")
+        tops = ranking.loc[ranking["top_topic"] == spiked, "top_topic_label"]
+        assert (tops == "Samengevoegd onderwerp").all()

@@ -7,7 +7,7 @@ import datetime as dt
 import pandas as pd
 
 from analyzer.explore.base import _period
-from analyzer.store import Store
+from analyzer.store import SHOWN_TOPICS, Store
 from analyzer.topic_labels import FINE
 
 
@@ -92,11 +92,11 @@ def top_spikes(
     (``thema: …`` for a theme's spike, a surge spread over its topics) and linked letter."""
     lo, hi = _period(start, end)
     return store.con.execute(
-        """
+        f"""
         SELECT s.topic_id, CASE WHEN s.level = 0 THEN 'thema: ' || t.label ELSE t.label END AS topic_label,
                s.start, s.peak, s."end", s.observed, s.expected, s.excess, s.template_id, l.title AS letter_title,
                s.link_score
-        FROM spikes s LEFT JOIN topics t USING (topic_id) LEFT JOIN letters l USING (template_id)
+        FROM spikes s LEFT JOIN {SHOWN_TOPICS} t USING (topic_id) LEFT JOIN letters l USING (template_id)
         WHERE s.peak >= ?::DATE AND s.peak < ?::DATE
         ORDER BY s.excess DESC, s.start LIMIT ?
         """,
