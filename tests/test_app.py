@@ -171,6 +171,9 @@ def test_gesprekken_topics_chart_and_rename(monkeypatch, app_store, tmp_path) ->
     at.selectbox(key="gesprekken_samenvoegen_doel").set_value(first).run()
     at.button(key="gesprekken_samenvoegen").click().run()
     assert not at.exception, [e.value for e in at.exception]
+    merged = next(s.value for s in at.success if "samengevoegd" in s.value)
+    second_label = topics.set_index("id").loc[second, "onderwerp"]
+    assert f"('{second_label}')" in merged and "('Vragen over bezwaar')" in merged, merged
     after = _tables(at)[0].set_index("id")
     assert second not in after.index
     assert after.loc[first, "gesprekken"] == topics.set_index("id").loc[[first, second], "gesprekken"].sum()
@@ -253,3 +256,124 @@ def test_brieven_says_when_timing_does_not_show_a_letters_calls(monkeypatch, app
     assert at.selectbox(key="brieven_brief").value == TOP_LETTER
     caveat = [i.value for i in at.info if "laat het tijdstip" in i.value]
     assert len(caveat) == 1 and "toegerekend op inhoud" in caveat[0]
+
+
+def _specs(at: AppTest) -> list[dict]:
+    return [json.loads(c.proto.spec) for c in at.get("vega_lite_chart")]
+
+
+def _walk(node: object, key: str) -> list:
+    """Every value under ``key`` anywhere in a Vega-Lite spec."""
+    if isinstance(node, dict):
+        return [*([node[key]] if key in node else []), *(v for x in node.values() for v in _walk(x, key))]
+    if isinstance(node, list):
+        return [v for x in node for v in _walk(x, key)]
+    return []
+
+
+@pytest.mark.parametrize("page", [None, "views/brieven.py", "views/gesprekken.py"])
+def test_charts_speak_dutch(monkeypatch, app_store, page) -> None:
+    """Every chart carries the Dutch Vega locale (14.509, 10,2, maart), tooltips have Dutch formats and
+    titles, date axes tick at most once a day; every selectbox has a Dutch placeholder."""
+    at = _app(monkeypatch, app_store, page)
+    specs = _specs(at)
+    assert specs
+    for spec in specs:
+        locale = spec["config"]["locale"]
+        assert locale["number"] == {"decimal": ",", "thousands": ".", "grouping": [3], "currency": ["€ ", ""]}
+        assert locale["time"]["months"][2] == "maart" and locale["time"]["days"][1] == "maandag"
+        tips = [t for tips in _walk(spec, "tooltip") for t in (tips if isinstance(tips, list) else [tips])]
+        for tip in tips:
+            assert isinstance(tip, dict) and tip.get("title") not in (None, "%", "template_id"), tip
+            if tip.get("type") == "temporal":
+                assert tip["format"] == "%d-%m-%Y", tip
+            if tip.get("type") == "quantitative" and tip["title"] not in ("alinea", "id"):
+                assert "," in tip["format"], tip  # grouped: 14.509, not 14509
+        for axis in _walk(spec, "axis"):
+            if isinstance(axis, dict) and axis.get("format") == "%d-%m":
+                assert axis["tickMinStep"] == 86_400_000
+    assert all(s.proto.placeholder.startswith("Kies een") for s in at.selectbox)
+
+
+def test_gesprekken_chart_caption_and_spikes_follow_the_period(monkeypatch, app_store) -> None:
+    import datetime as dt
+
+    at = _app(monkeypatch, app_store, "views/gesprekken.py")  # bezwaar first: its letter went out on 6 March,
+    # its spike is 9 to 11 March
+
+    def caption() -> str:
+        return next(c.value for c in at.caption if "brieven" in c.value and "gekoppeld" in c.value)
+
+    assert caption() == "1 piek rood gearceerd; gestreepte lijnen: verzenddata van gekoppelde brieven."
+    at.sidebar.date_input(key="period").set_value((dt.date(2026, 3, 10), dt.date(2026, 3, 16))).run()
+    assert caption() == "1 piek rood gearceerd; geen verzendingen van de gekoppelde brieven in deze periode."
+    chart = next(s for s in _specs(at) if "layer" in s)
+    x = next(a for a in _walk(chart, "axis") if isinstance(a, dict) and a.get("format") == "%d-%m")
+    assert x["tickCount"] == {"interval": "day", "step": 1}  # a week: a tick a day, no day twice
+    shaded = next(layer for layer in chart["layer"] if layer["mark"]["type"] == "rect")
+    assert shaded["encoding"]["x"]["field"] == "x0"  # cut to the period, so the axis stays inside it
+    at.sidebar.date_input(key="period").set_value((dt.date(2026, 3, 16), dt.date(2026, 3, 22))).run()
+    assert caption() == "Geen pieken in deze periode; geen verzendingen van de gekoppelde brieven in deze periode."
+    # A topic no letter explains: only then "nog geen brieven gekoppeld"
+    for topic in at.selectbox(key="gesprekken_onderwerp").options:
+        at.selectbox(key="gesprekken_onderwerp").select(topic).run()
+        if any("Geen brief verklaart" in c.value for c in at.caption):
+            assert caption().endswith("; nog geen brieven gekoppeld.")
+            break
+    else:
+        pytest.fail("geen onderwerp zonder brieven in de test-database")
+
+
+def test_key_figures_come_right_after_the_name(monkeypatch, app_store) -> None:
+    at = _app(monkeypatch, app_store)
+    letters, spikes = _tables(at)
+    assert list(letters.columns)[:4] == ["#", "titel", "vermijdbare gesprekken", "gesprekken per 1.000 brieven"]
+    assert list(spikes.columns)[:2] == ["onderwerp", "extra gesprekken"]  # the table is sorted by it
+    at = _app(monkeypatch, app_store, "views/brieven.py")
+    ranking = _tables(at)[0]
+    assert list(ranking.columns)[:5] == ["#", "titel", "vermijdbare gesprekken", "gesprekken per 1.000 brieven",
+                                         "geschatte kosten (€)"]  # fmt: skip
+    assert len(ranking.columns) == 11  # nothing dropped
+
+
+def test_downloads_are_rounded_with_dutch_dates() -> None:
+    import io
+
+    import openpyxl
+
+    from views.common import to_csv_nl, to_xlsx
+
+    frame = pd.DataFrame(
+        {
+            "titel": ["WOZ", "Aanslag"],
+            "toegerekende gesprekken": [12942.005616140868, 3.4],
+            "aandeel": [0.05633525313884378, 0.5],
+            "gesprekken per 1.000 brieven": [64.8123, 12.0],
+            "eerst verstuurd": pd.to_datetime(["2026-02-27", "2026-03-01"]),
+            "tijdstip": pd.to_datetime(["2026-02-27 09:15", "2026-03-01 10:00"]),
+        }
+    )
+    lines = to_csv_nl(frame).decode("utf-8-sig").splitlines()
+    assert lines[1] == "WOZ;12942;0,056;64,8;27-02-2026;27-02-2026 09:15"
+    sheet = openpyxl.load_workbook(io.BytesIO(to_xlsx(frame, "Ranglijst"))).active
+    calls, share, rate, sent, stamp = (sheet.cell(2, c) for c in range(2, 7))
+    assert calls.value == 12942 and calls.number_format == "#,##0"
+    assert share.value == 0.056 and share.number_format == "0.0%"
+    assert rate.value == 64.8 and rate.number_format == "#,##0.0"
+    assert sent.value.date() == pd.Timestamp("2026-02-27").date() and sent.number_format == "DD-MM-YYYY"
+    assert stamp.number_format == "DD-MM-YYYY HH:MM"
+    assert sheet.column_dimensions["B"].width >= len("toegerekende gesprekken")
+
+
+def test_concept_upload_lets_the_analyzer_judge_the_file(monkeypatch, app_store) -> None:
+    at = _app(monkeypatch, app_store, "views/concept.py")
+    assert list(at.file_uploader(key="concept_bestand").proto.type) == []  # no English "files are not allowed"
+    at.file_uploader(key="concept_bestand").upload("concept.odt", b"odt", "application/octet-stream").run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert any("concept.odt: dit bestandstype kan niet gecontroleerd worden" in e.value for e in at.error)
+    # A file and pasted text: the file is checked, and the page says so
+    at.file_uploader(key="concept_bestand").upload("concept.txt", OFFICIALESE.encode(), "text/plain")
+    at.text_area(key="concept_tekst").input("Een heel andere tekst.").run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert any("niet de geplakte tekst" in i.value for i in at.info)
+    assert "ambtelijk" in set(_tables(at)[0]["soort"])

@@ -99,6 +99,22 @@ def _wait_for_text(driver, text: str, timeout: float = 90) -> None:
     WebDriverWait(driver, timeout, poll_frequency=0.5).until(seen, message=f"'{text}' verscheen niet")
 
 
+def _tooltips(driver, title: str) -> str:
+    """The tooltips of the page's chart bars that name ``title``, found by moving the mouse over every bar."""
+    from selenium.webdriver.common.action_chains import ActionChains
+
+    seen = []
+    for bar in driver.find_elements("css selector", "[data-testid='stVegaLiteChart'] svg .mark-rect path"):
+        ActionChains(driver).move_to_element(bar).perform()
+        tip = driver.execute_script(
+            "const e = document.getElementById('vg-tooltip-element');"
+            "return e && e.classList.contains('visible') ? e.innerText : '';"
+        )
+        if title in tip:
+            seen.append(tip)
+    return "\n".join(seen)
+
+
 def _shot(driver, name: str) -> Path:
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     path = ARTIFACTS / f"{name}.png"
@@ -117,6 +133,8 @@ def test_pages_in_a_real_browser(server, browser) -> None:
     assert "Overzicht" in body and "Gesprekken" in body
     assert "Traceback" not in body and "Page not found" not in body
     assert _shot(browser, "1-overzicht").stat().st_size > 10_000
+    # Streamlit's Vega honours the charts' Dutch locale: 1.550 letters in the week of 23 February, not 1550
+    assert "1.550" in _tooltips(browser, "brieven verstuurd"), "geen Nederlandse getallen in de tooltip"
 
     browser.get(f"{server}/brieven")
     _wait_for_text(browser, "Brief bekijken")

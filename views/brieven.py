@@ -8,14 +8,29 @@ import streamlit as st
 
 from analyzer import explore
 from analyzer.explore import nl_number
-from views.common import DATE_AXIS, NUMBER_AXIS, downloads, labelled, load, markup, table
+from views.common import (
+    COUNT_FORMAT,
+    DATE_FORMAT,
+    NUMBER_AXIS,
+    TENTH_FORMAT,
+    chart,
+    date_axis,
+    downloads,
+    labelled,
+    load,
+    markup,
+    number,
+    table,
+)
 
-RANKING_VIEW = ["rank", "title", "department", "letters_sent", "attributed_calls", "avoidable_calls",
-                "calls_per_1000", "estimated_cost_eur", "b1_verdict", "lint_level", "top_topic_label"]  # fmt: skip
-EXPORT = ["rank", "template_id", "title", "department", "letters_sent", "attributed_calls", "attributed_low",
-          "attributed_high", "timing_shown_calls", "avoidable_calls", "calls_per_1000", "estimated_cost_eur",
-          "top_topic_label", "top_paragraph", "top_paragraph_text", "b1_verdict", "lint_level", "first_sent",
-          "last_sent"]  # fmt: skip
+# Sorted by avoidable calls: that figure, calls per 1.000 letters and the cost right after the title, so that
+# they show without scrolling sideways; the wide text columns last.
+RANKING_VIEW = ["rank", "title", "avoidable_calls", "calls_per_1000", "estimated_cost_eur", "attributed_calls",
+                "letters_sent", "b1_verdict", "lint_level", "department", "top_topic_label"]  # fmt: skip
+EXPORT = ["rank", "template_id", "title", "avoidable_calls", "calls_per_1000", "estimated_cost_eur",
+          "attributed_calls", "attributed_low", "attributed_high", "timing_shown_calls", "letters_sent",
+          "department", "top_topic_label", "top_paragraph", "top_paragraph_text", "b1_verdict", "lint_level",
+          "first_sent", "last_sent"]  # fmt: skip
 
 st.title("Brieven")
 ctx = st.session_state.get("context")
@@ -23,8 +38,12 @@ if ctx is None:
     st.stop()
 
 left, right = st.columns(2)
-department = left.selectbox("Afdeling", ["(alle)", *load("departments")], key="brieven_afdeling")
-channel = right.selectbox("Kanaal van de gesprekken", ["(alle)", *load("channels")], key="brieven_kanaal")
+department = left.selectbox(
+    "Afdeling", ["(alle)", *load("departments")], key="brieven_afdeling", placeholder="Kies een afdeling"
+)
+channel = right.selectbox(
+    "Kanaal van de gesprekken", ["(alle)", *load("channels")], key="brieven_kanaal", placeholder="Kies een kanaal"
+)
 ranking = load(
     "ranking",
     ctx.start,
@@ -45,6 +64,12 @@ if float(ranking["attributed_calls"].sum()) == 0:
 table(
     labelled(ranking, RANKING_VIEW),
     key="brieven_ranglijst",
+    column_config={  # shorter headers on screen, so that the cost fits next to them at 1400 pixels
+        "vermijdbare gesprekken": number(1, label="vermijdbaar", help="Vermijdbare toegerekende gesprekken."),
+        "gesprekken per 1.000 brieven": number(
+            0.1, label="per 1.000 brieven", help="Toegerekende gesprekken per 1.000 verstuurde brieven."
+        ),
+    },
 )
 downloads(labelled(ranking, EXPORT), "ranglijst-brieven", "Ranglijst", key="brieven_ranglijst_download")
 
@@ -55,6 +80,7 @@ chosen = st.selectbox(
     list(titles),
     format_func=lambda t: f"{titles[t]} ({t})",
     key="brieven_brief",
+    placeholder="Kies een brief",
 )
 detail = load("letter_detail", chosen)
 if detail is None:
@@ -150,7 +176,7 @@ with calls_tab:
             alt.Chart(daily)
             .mark_line()
             .encode(
-                x=alt.X("day:T", title="datum", axis=DATE_AXIS),
+                x=alt.X("day:T", title="datum", axis=date_axis(daily["day"].min(), daily["day"].max())),
                 y=alt.Y("calls:Q", title="gesprekken per dag", axis=NUMBER_AXIS),
             )
         )
@@ -159,10 +185,10 @@ with calls_tab:
             days = mailings["sent_date"].dt.date
             mailings = mailings[(days >= ctx.start) & (days <= ctx.end)]
         rules = alt.Chart(mailings).mark_rule(color="#e0a800", strokeDash=[4, 3]).encode(
-            x="sent_date:T", tooltip=[alt.Tooltip("sent_date:T", title="verstuurd op"),
-                                      alt.Tooltip("count:Q", title="aantal brieven", format="d")]
+            x="sent_date:T", tooltip=[alt.Tooltip("sent_date:T", title="verstuurd op", format=DATE_FORMAT),
+                                      alt.Tooltip("count:Q", title="aantal brieven", format=COUNT_FORMAT)]
         )  # fmt: skip
-        st.altair_chart(line + rules, key="brieven_grafiek")
+        chart(line + rules, key="brieven_grafiek")
         st.caption("Gestreepte lijnen: verzenddata van deze brief.")
     lags = load("lag_profile")
     if lags is not None:
@@ -173,10 +199,13 @@ with calls_tab:
             .encode(
                 x=alt.X("day:O", title="dagen na verzending"),
                 y=alt.Y("percent:Q", title="% van de gesprekken"),
-                tooltip=[alt.Tooltip("day:O", title="dag"), alt.Tooltip("percent:Q", title="%", format=".1f")],
+                tooltip=[
+                    alt.Tooltip("day:O", title="dagen na verzending"),
+                    alt.Tooltip("percent:Q", title="% van de gesprekken", format=TENTH_FORMAT),
+                ],
             )
         )
-        st.altair_chart(bars, key="brieven_vertraging")
+        chart(bars, key="brieven_vertraging")
         if lags["learned"]:
             st.caption(
                 f"Geleerd uit alle brieven en gesprekken samen: de meeste gesprekken komen op dag {lags['peak']} "
@@ -223,15 +252,15 @@ with topics_tab:
                 y=alt.Y("label:N", sort="-x", title=None, axis=alt.Axis(labelLimit=320)),
                 tooltip=[
                     alt.Tooltip("label:N", title="onderwerp"),
-                    alt.Tooltip("attributed_calls:Q", title="gesprekken", format=".0f"),
-                    alt.Tooltip("percent:Q", title="% van de brief", format=".1f"),
+                    alt.Tooltip("attributed_calls:Q", title="gesprekken", format=",.0f"),
+                    alt.Tooltip("percent:Q", title="% van de gesprekken over de brief", format=TENTH_FORMAT),
                     alt.Tooltip("paragraph_no:Q", title="alinea"),
                 ],
             )
         )
-        st.altair_chart(bars, key="brieven_onderwerpen_grafiek")
-        view = ["label", "theme", "attributed_calls", "share", "avoidable_calls", "paragraph_no", "content_score",
-                "timing_score", "mention_score", "example"]  # fmt: skip
+        chart(bars, key="brieven_onderwerpen_grafiek")
+        view = ["label", "attributed_calls", "share", "avoidable_calls", "paragraph_no", "content_score",
+                "timing_score", "mention_score", "theme", "example"]  # fmt: skip
         table(labelled(topics, view), key="brieven_onderwerpen")
         st.caption(
             "Waarom een onderwerp bij deze brief hoort, elk van 0 tot 1: *inhoud* (lijken de gesprekken op een alinea "
@@ -252,16 +281,21 @@ with demand_tab:
         st.info("De gesprekken over deze brief zijn nog niet ingedeeld naar soort contact.")
     else:
         shown = demand.assign(vermijdbaar=demand["avoidable"].map({True: "ja", False: "nee"}))
-        chart = (
+        kinds = (
             alt.Chart(shown)
             .mark_bar()
             .encode(
                 x=alt.X("calls:Q", title="gesprekken", axis=NUMBER_AXIS),
                 y=alt.Y("soort:N", sort="-x", title=None, axis=alt.Axis(labelLimit=260)),
                 color=alt.Color("vermijdbaar:N", title="vermijdbaar", sort=["ja", "nee"]),
+                tooltip=[
+                    alt.Tooltip("soort:N", title="soort contact"),
+                    alt.Tooltip("vermijdbaar:N", title="vermijdbaar"),
+                    alt.Tooltip("calls:Q", title="gesprekken", format=",.0f"),
+                ],
             )
         )
-        st.altair_chart(chart, key="brieven_soorten")
+        chart(kinds, key="brieven_soorten")
 with version_tab:
     versions = load("version_comparison", chosen)
     if versions.empty:

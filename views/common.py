@@ -256,17 +256,96 @@ def labelled(frame: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
     return frame.reindex(columns=columns).rename(columns=COLUMN_LABELS)
 
 
+# Decimals in downloads, per Dutch header: calls are whole, rates and scores get one to three decimals.
+# Columns not named here keep up to three decimals.
+DECIMALS = {
+    **dict.fromkeys(["verstuurd", "toegerekende gesprekken", "ondergrens", "bovengrens", "vermijdbare gesprekken",
+                     "waarvan door tijdstip aangetoond", "gesprekken", "extra gesprekken", "extra",
+                     "geschatte kosten (€)"], 0),
+    **dict.fromkeys(["gesprekken per 1.000 brieven", "verwacht"], 1),
+    **dict.fromkeys(["koppeling", "zekerheid", "inhoud", "tijdpatroon", "noemt de brief", "gelijkenis",
+                     "trend (4 weken)"], 2),
+    **dict.fromkeys(["aandeel", "aandeel belangrijkste onderwerp"], 3),
+}  # fmt: skip
+DEFAULT_DECIMALS = 3
+EXCEL_DECIMALS = {0: "#,##0", 1: "#,##0.0", 2: "0.00", 3: "0.000"}  # Dutch Excel shows these as 1.234 and 0,5
+EXCEL_NUMBER = {"aandeel": "0.0%", "aandeel belangrijkste onderwerp": "0.0%"}  # shares: 5,6%
+
+
+def _dates(column: pd.Series) -> pd.Series | None:
+    """``column`` as datetimes when it holds dates or timestamps (also as date objects), else None."""
+    if pd.api.types.is_datetime64_any_dtype(column):
+        out = column
+    elif column.dtype == object and len(column.dropna()) and all(
+        isinstance(v, dt.date) for v in column.dropna()
+    ):  # fmt: skip
+        out = pd.to_datetime(column)
+    else:
+        return None
+    return out.dt.tz_localize(None) if getattr(out.dt, "tz", None) is not None else out
+
+
+def _has_time(column: pd.Series) -> bool:
+    stamps = column.dropna()
+    return bool(len(stamps)) and bool((stamps != stamps.dt.normalize()).any())
+
+
+def export_frame(frame: pd.DataFrame) -> pd.DataFrame:
+    """``frame`` as it goes into a download: numbers rounded (:data:`DECIMALS`; whole numbers as integers, not
+    12942.005616140868), dates and timestamps as datetimes without time zone."""
+    out = frame.copy()
+    for name in out.columns:
+        column = out[name]
+        if (when := _dates(column)) is not None:
+            out[name] = when
+        elif pd.api.types.is_float_dtype(column):
+            decimals = DECIMALS.get(str(name), DEFAULT_DECIMALS)
+            rounded = column.round(decimals)
+            out[name] = rounded.astype("Int64") if decimals == 0 else rounded
+    return out
+
+
 def to_xlsx(frame: pd.DataFrame, sheet: str) -> bytes:
+    """Excel with rounded numbers, real dates shown as dd-mm-jjjj (with the time where there is one) and
+    columns wide enough for their contents."""
+    from openpyxl.utils import get_column_letter
+
+    data = export_frame(frame)
     out = io.BytesIO()
     with pd.ExcelWriter(out, engine="openpyxl") as writer:
-        frame.to_excel(writer, index=False, sheet_name=sheet[:31])
+        data.to_excel(writer, index=False, sheet_name=sheet[:31])
+        cells = writer.sheets[sheet[:31]]
+        for i, name in enumerate(data.columns, start=1):
+            column = data[name]
+            if pd.api.types.is_datetime64_any_dtype(column):
+                number_format = "DD-MM-YYYY HH:MM" if _has_time(column) else "DD-MM-YYYY"
+                shown = [16 if _has_time(column) else 10]
+            elif pd.api.types.is_numeric_dtype(column) and not pd.api.types.is_bool_dtype(column):
+                decimals = 0 if pd.api.types.is_integer_dtype(column) else DECIMALS.get(str(name), DEFAULT_DECIMALS)
+                number_format = EXCEL_NUMBER.get(str(name)) or (
+                    EXCEL_DECIMALS[DECIMALS[str(name)]] if str(name) in DECIMALS else None
+                )  # others (a row number, an id): Excel's own
+                shown = [len(f"{v:,.{decimals}f}") for v in column.dropna()]
+            else:
+                number_format = None
+                shown = [len(str(v)) for v in column.dropna()]
+            if number_format:
+                for (cell,) in cells.iter_rows(min_row=2, min_col=i, max_col=i):
+                    cell.number_format = number_format
+            width = max([len(str(name)), *shown]) + 2
+            cells.column_dimensions[get_column_letter(i)].width = min(width, 60)
     return out.getvalue()
 
 
 def to_csv_nl(frame: pd.DataFrame) -> bytes:
     """CSV as Dutch Excel opens it: UTF-8 with BOM, semicolons between fields, a decimal comma (64,8; with a
-    point Excel in a Dutch locale reads 64.8 as 648 or as a date)."""
-    return frame.to_csv(index=False, sep=";", decimal=",").encode("utf-8-sig")
+    point Excel in a Dutch locale reads 64.8 as 648 or as a date), rounded numbers and dates as dd-mm-jjjj."""
+    data = export_frame(frame)
+    for name in data.columns:
+        if pd.api.types.is_datetime64_any_dtype(data[name]):
+            pattern = "%d-%m-%Y %H:%M" if _has_time(data[name]) else "%d-%m-%Y"
+            data[name] = data[name].dt.strftime(pattern)
+    return data.to_csv(index=False, sep=";", decimal=",").encode("utf-8-sig")
 
 
 def downloads(frame: pd.DataFrame, name: str, sheet: str, key: str) -> None:
@@ -323,6 +402,43 @@ def no_data(message: str) -> None:
     st.info(message)
 
 
-DATE_AXIS = {"format": "%d-%m", "labelAngle": 0}  # Dutch day-month on time axes (Vega's default is English)
-# Dutch thousands on number axes (Vega groups with commas: 20,000 reads as twenty in Dutch)
-NUMBER_AXIS = {"labelExpr": "replace(format(datum.value, ','), regexp(',', 'g'), '.')"}
+DAY_MS = 86_400_000
+# Dutch day-month on time axes, ticks at least a day apart (else a short period repeats a day: 01-07, 01-07)
+DATE_AXIS = {"format": "%d-%m", "labelAngle": 0, "tickMinStep": DAY_MS}
+# Dutch thousands on number axes (20.000; the grouping comes from VEGA_LOCALE), no trailing zeros
+NUMBER_AXIS = {"format": ",~f"}
+DATE_FORMAT = "%d-%m-%Y"  # dates in tooltips
+COUNT_FORMAT = ",d"  # counts in tooltips: 14.509
+TENTH_FORMAT = ",.1f"  # one decimal: 10,2
+
+# Vega's number and time names are English unless the spec brings a locale (d3's nl-NL, as used by
+# d3-format and d3-time-format): 14.509 and 10,2, "1 maart" instead of 14,509, 10.2 and "March 1".
+VEGA_LOCALE = {
+    "number": {"decimal": ",", "thousands": ".", "grouping": [3], "currency": ["€ ", ""]},
+    "time": {
+        "dateTime": "%a %e %B %Y %X",
+        "date": "%d-%m-%Y",
+        "time": "%H:%M:%S",
+        "periods": ["AM", "PM"],
+        "days": ["zondag", "maandag", "dinsdag", "woensdag", "donderdag", "vrijdag", "zaterdag"],
+        "shortDays": ["zo", "ma", "di", "wo", "do", "vr", "za"],
+        "months": ["januari", "februari", "maart", "april", "mei", "juni", "juli", "augustus", "september",
+                   "oktober", "november", "december"],
+        "shortMonths": ["jan", "feb", "mrt", "apr", "mei", "jun", "jul", "aug", "sep", "okt", "nov", "dec"],
+    },
+}  # fmt: skip
+
+
+def date_axis(first: object, last: object) -> dict:
+    """:data:`DATE_AXIS` for data from ``first`` to ``last``: over a short span (up to three weeks) a tick
+    on every day, since d3 would otherwise pick 12-hour ticks for a span of a few days."""
+    days = (pd.Timestamp(last) - pd.Timestamp(first)).days if first is not None and last is not None else None
+    if days is not None and days <= 21:
+        return {**DATE_AXIS, "tickCount": {"interval": "day", "step": 1}}
+    return DATE_AXIS
+
+
+def chart(spec: Any, key: str) -> None:
+    """``st.altair_chart`` with the Dutch Vega locale (numbers, months and days) and Dutch default
+    formats for tooltips; every chart in the app goes through here."""
+    st.altair_chart(spec.configure(locale=VEGA_LOCALE, timeFormat=DATE_FORMAT, numberFormat=",~f"), key=key)

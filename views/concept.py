@@ -22,10 +22,10 @@ st.title("Concept controleren")
 ctx = st.session_state.get("context")
 st.caption("Plak de tekst van een conceptbrief of upload het bestand (.txt, .docx of .pdf, hooguit 5 MB).")
 
-dutch_uploader(explore.UPLOAD_MAX_BYTES // (1024 * 1024), ["txt", "docx", "pdf"])
+dutch_uploader(explore.UPLOAD_MAX_BYTES // (1024 * 1024), [s.lstrip(".") for s in explore.UPLOAD_SUFFIXES])
+# No type= here: Streamlit would reject other files with its own English message; read_upload says it in Dutch
 upload = st.file_uploader(
     "Bestand",
-    type=["txt", "docx", "pdf"],
     key="concept_bestand",
     max_upload_size=explore.UPLOAD_MAX_BYTES // (1024 * 1024),  # the widget then says 5 MB, not Streamlit's 200
 )
@@ -39,6 +39,11 @@ if upload is not None:
     except InputError as exc:
         st.error(f"Dit bestand kan niet gecontroleerd worden. {exc}")
         st.stop()
+    if pasted.strip():
+        st.info(
+            f"Het bestand {upload.name} wordt gecontroleerd, niet de geplakte tekst. Verwijder het bestand "
+            "(het kruisje naast de naam) om de geplakte tekst te controleren."
+        )
 elif pasted.strip():
     text = pasted
 if not text.strip():

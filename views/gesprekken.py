@@ -9,7 +9,18 @@ import streamlit as st
 
 from analyzer import explore
 from analyzer.errors import InputError
-from views.common import DATE_AXIS, NUMBER_AXIS, downloads, labelled, load, number, table
+from views.common import (
+    COUNT_FORMAT,
+    DATE_FORMAT,
+    NUMBER_AXIS,
+    chart,
+    date_axis,
+    downloads,
+    labelled,
+    load,
+    number,
+    table,
+)
 
 st.title("Gesprekken")
 ctx = st.session_state.get("context")
@@ -25,7 +36,7 @@ if topics.empty:
     st.info("Nog geen onderwerpen gevonden. Voer eerst een analyse uit ('analyzer analyze').")
     st.stop()
 
-shown_topics = labelled(topics, ["topic_id", "label", "parent_label", "calls", "share", "trend", "keywords"])
+shown_topics = labelled(topics, ["topic_id", "label", "calls", "share", "trend", "parent_label", "keywords"])
 table(
     shown_topics,
     key="gesprekken_onderwerpen",
@@ -41,8 +52,9 @@ with st.expander(f"Alle pieken in deze periode ({len(spikes)})", icon=":material
     if spikes.empty:
         st.info("Geen pieken in gesprekken gevonden in deze periode.")
     else:
-        shown_spikes = labelled(spikes, ["topic_id", "topic_label", "start", "peak", "end", "observed", "expected",
-                                         "excess", "letter_title", "link_score"])  # fmt: skip
+        # Sorted by the extra calls: that figure first after the topic, the dates last
+        shown_spikes = labelled(spikes, ["topic_id", "topic_label", "excess", "observed", "expected", "letter_title",
+                                         "link_score", "peak", "start", "end"])  # fmt: skip
         table(shown_spikes, key="gesprekken_alle_pieken")
         downloads(shown_spikes, "pieken", "Pieken", key="gesprekken_pieken_download")
 
@@ -57,6 +69,7 @@ topic_id = st.selectbox(
     list(labels),
     format_func=lambda t: f"{t}: {labels[t]}",
     key="gesprekken_onderwerp",
+    placeholder="Kies een onderwerp",
     on_change=lambda: st.session_state.pop("gesprekken_nieuwe_naam", None),
 )
 
@@ -64,49 +77,73 @@ chart_tab, map_tab, notes_tab, edit_tab = st.tabs(
     ["Gesprekken per dag", "Kaart van onderwerpen", "Gesprekken lezen", "Naam wijzigen of samenvoegen"]
 )
 with chart_tab:
+    letters = load("topic_letters", topic_id)
     daily = explore.daily_series(counts, topic_id, ctx.start, ctx.end)
     if daily.empty:
         st.info("Geen gesprekken over dit onderwerp in deze periode.")
     else:
         layers = []
-        spikes = load("topic_spikes", topic_id)
-        if len(spikes):
-            shaded = spikes.assign(
-                start=pd.to_datetime(spikes["start"]), stop=pd.to_datetime(spikes["end"]) + pd.Timedelta(days=1)
-            )
+        own = load("topic_spikes", topic_id)
+        ends = pd.to_datetime(own["end"])
+        shaded = own.assign(start=pd.to_datetime(own["start"]), end=ends, stop=ends + pd.Timedelta(days=1))
+        shaded = shaded.assign(x0=shaded["start"], x1=shaded["stop"])
+        if ctx.start is not None:  # only the spikes that overlap the period (the caption counts what is shaded),
+            lo, hi = pd.Timestamp(ctx.start), pd.Timestamp(ctx.end) + pd.Timedelta(days=1)  # cut to the period
+            shaded = shaded[(shaded["start"] < hi) & (shaded["stop"] > lo)]
+            shaded = shaded.assign(x0=shaded["x0"].clip(lower=lo), x1=shaded["x1"].clip(upper=hi))
+        if len(shaded):
             layers.append(
                 alt.Chart(shaded).mark_rect(color="#f8d7da", opacity=0.6).encode(
-                    x="start:T", x2="stop:T",
-                    tooltip=[alt.Tooltip("start:T", title="begin piek"), alt.Tooltip("excess:Q", title="extra")],
+                    x="x0:T", x2="x1:T",
+                    tooltip=[alt.Tooltip("start:T", title="begin piek", format=DATE_FORMAT),
+                             alt.Tooltip("end:T", title="eind piek", format=DATE_FORMAT),
+                             alt.Tooltip("excess:Q", title="extra gesprekken", format=",.0f")],
                 )
             )  # fmt: skip
         layers.append(
             alt.Chart(daily)
             .mark_line()
             .encode(
-                x=alt.X("day:T", title="datum", axis=DATE_AXIS),
+                x=alt.X("day:T", title="datum", axis=date_axis(daily["day"].min(), daily["day"].max())),
                 y=alt.Y("calls:Q", title="gesprekken per dag", axis=NUMBER_AXIS),
+                tooltip=[
+                    alt.Tooltip("day:T", title="datum", format=DATE_FORMAT),
+                    alt.Tooltip("calls:Q", title="gesprekken", format=COUNT_FORMAT),
+                ],
             )
         )
         mailings = load("topic_mailings", topic_id, ctx.start, ctx.end)
         if len(mailings):
-            mailings = mailings.assign(sent_date=pd.to_datetime(mailings["sent_date"]))
+            titles = {**dict(zip(spikes["template_id"], spikes["letter_title"])),
+                      **dict(zip(letters["template_id"], letters["title"]))}  # fmt: skip
+            mailings = mailings.assign(
+                sent_date=pd.to_datetime(mailings["sent_date"]),
+                title=mailings["template_id"].map(lambda t: titles.get(t) or t),
+            )
             layers.append(
                 alt.Chart(mailings)
                 .mark_rule(color="#e0a800", strokeDash=[4, 3])
                 .encode(
                     x="sent_date:T",
-                    tooltip=["template_id:N", alt.Tooltip("count:Q", title="aantal brieven", format="d")],
+                    tooltip=[
+                        alt.Tooltip("title:N", title="brief"),
+                        alt.Tooltip("sent_date:T", title="verstuurd op", format=DATE_FORMAT),
+                        alt.Tooltip("count:Q", title="aantal brieven", format=COUNT_FORMAT),
+                    ],
                 )
             )
-        st.altair_chart(alt.layer(*layers), key="gesprekken_grafiek")
-        st.caption(
-            ("1 piek" if len(spikes) == 1 else f"{explore.nl_number(len(spikes))} pieken")
-            + " rood gearceerd; gestreepte lijnen: verzenddata van gekoppelde brieven"
-            + ("" if len(mailings) else " (nog geen brieven gekoppeld)")
-            + "."
-        )
-    letters = load("topic_letters", topic_id)
+        chart(alt.layer(*layers), key="gesprekken_grafiek")
+        if len(mailings):
+            sent = "gestreepte lijnen: verzenddata van gekoppelde brieven"
+        elif len(letters):  # linked, but none of those letters went out in the period
+            sent = "geen verzendingen van de gekoppelde brieven in deze periode"
+        else:
+            sent = "nog geen brieven gekoppeld"
+        if len(shaded):
+            peaks = "1 piek" if len(shaded) == 1 else f"{explore.nl_number(len(shaded))} pieken"
+            st.caption(f"{peaks} rood gearceerd; {sent}.")
+        else:
+            st.caption(f"Geen pieken in deze periode; {sent}.")
     if len(letters):
         st.markdown(
             f"**Brieven bij dit onderwerp**: de analyse rekent {letters['share'].sum():.0%} van de gesprekken in dit "
@@ -140,14 +177,14 @@ with map_tab:
         st.info("Te weinig onderwerpen voor een kaart.")
     else:
         points = points.assign(gekozen=points["topic_id"] == topic_id)
-        chart = alt.Chart(points).mark_circle(opacity=0.7).encode(
+        topic_map = alt.Chart(points).mark_circle(opacity=0.7).encode(
             x=alt.X("x:Q", axis=None), y=alt.Y("y:Q", axis=None),
             size=alt.Size("size:Q", title="gesprekken"),
             color=alt.Color("gekozen:N", legend=None, scale=alt.Scale(range=["#4b7bec", "#e0a800"])),
-            tooltip=[alt.Tooltip("topic_id:Q", title="id"), alt.Tooltip("label:N", title="onderwerp"),
-                     alt.Tooltip("size:Q", title="gesprekken", format="d")],
+            tooltip=[alt.Tooltip("topic_id:Q", title="id", format="d"), alt.Tooltip("label:N", title="onderwerp"),
+                     alt.Tooltip("size:Q", title="gesprekken", format=COUNT_FORMAT)],
         )  # fmt: skip
-        st.altair_chart(chart, key="gesprekken_kaart")
+        chart(topic_map, key="gesprekken_kaart")
         st.caption(
             "Elke stip is een onderwerp; dichtbij betekent vergelijkbare gesprekken (de twee hoofdrichtingen "
             "van de onderwerpen, PCA). Het gekozen onderwerp is geel."
@@ -171,9 +208,13 @@ with edit_tab:
     rename = st.button("Naam opslaan", key="gesprekken_hernoem")
     others = [t for t in labels if t != topic_id]
     target = st.selectbox(
-        "Samenvoegen met", others, format_func=lambda t: f"{t}: {labels[t]}", key="gesprekken_samenvoegen_doel"
+        "Samenvoegen met",
+        others,
+        format_func=lambda t: f"{t}: {labels[t]}",
+        key="gesprekken_samenvoegen_doel",
+        placeholder="Kies een onderwerp om mee samen te voegen",
     )
-    merge = st.button("Samenvoegen", key="gesprekken_samenvoegen")
+    merge = st.button("Samenvoegen", key="gesprekken_samenvoegen", disabled=target is None)
     if rename or merge:
         try:
             if rename:
@@ -181,7 +222,10 @@ with edit_tab:
                 note = f"Onderwerp {topic_id} heet nu '{new_label.strip()}'."
             else:
                 explore.edit_topic(ctx.store_path, "merge", topic_id, target_id=target)
-                note = f"Onderwerp {topic_id} is samengevoegd met {target}."
+                note = (
+                    f"Onderwerp {topic_id} ('{labels[topic_id]}') is samengevoegd met onderwerp {target} "
+                    f"('{labels[target]}')."
+                )
         except InputError as exc:
             st.error(str(exc))
         except Exception as exc:  # noqa: BLE001 — a store in use elsewhere must give a message, not a traceback

@@ -7,7 +7,10 @@ import pandas as pd
 import streamlit as st
 
 from analyzer.explore import nl_number
-from views.common import DATE_AXIS, NUMBER_AXIS, downloads, labelled, load, table
+from views.common import COUNT_FORMAT, NUMBER_AXIS, chart, date_axis, downloads, labelled, load, table
+
+# Sorted by the extra calls: that figure first after the topic, the dates (wide, least telling) last
+SPIKES_VIEW = ["topic_label", "excess", "observed", "expected", "letter_title", "peak", "start", "end"]
 
 st.title("Overzicht")
 ctx = st.session_state.get("context")
@@ -50,7 +53,7 @@ if len(weeks) > 1:
         ],
         ignore_index=True,
     )  # fmt: skip
-    week_x = alt.X("week:T", title=None, axis=DATE_AXIS)
+    week_x = alt.X("week:T", title=None, axis=date_axis(weeks["week"].min(), tot.max()))
     calls = (
         alt.Chart(long)
         .mark_bar()
@@ -68,7 +71,7 @@ if len(weeks) > 1:
             tooltip=[
                 alt.Tooltip("van:N", title="week van"),
                 alt.Tooltip("soort:N", title="soort"),
-                alt.Tooltip("gesprekken:Q", title="gesprekken", format="d"),
+                alt.Tooltip("gesprekken:Q", title="gesprekken", format=COUNT_FORMAT),
             ],
         )  # fmt: skip
         .properties(height=220)
@@ -83,12 +86,12 @@ if len(weeks) > 1:
             y2=alt.datum(0),
             tooltip=[
                 alt.Tooltip("van:N", title="week van"),
-                alt.Tooltip("letters_sent:Q", title="brieven verstuurd", format="d"),
+                alt.Tooltip("letters_sent:Q", title="brieven verstuurd", format=COUNT_FORMAT),
             ],
         )  # fmt: skip
         .properties(height=90)
     )
-    st.altair_chart(alt.vconcat(calls, letters).resolve_scale(x="shared"), key="overzicht_weken")
+    chart(alt.vconcat(calls, letters).resolve_scale(x="shared"), key="overzicht_weken")
     st.caption(
         "Boven: gesprekken per week (maandag tot en met zondag), rood het vermijdbare deel. Onder: het aantal "
         "verstuurde brieven in dezelfde week. Een piek vlak na een grote verzending wijst op een brief die "
@@ -104,7 +107,7 @@ else:
         st.info("Nog geen gesprekken aan brieven toegerekend: de lijst staat op aantal verstuurde brieven.")
     top = ranking.head(5)
     table(
-        labelled(top, ["rank", "title", "letters_sent", "avoidable_calls", "calls_per_1000", "estimated_cost_eur",
+        labelled(top, ["rank", "title", "avoidable_calls", "calls_per_1000", "estimated_cost_eur", "letters_sent",
                        "b1_verdict"]),
         key="overzicht_brieven",
     )  # fmt: skip
@@ -116,7 +119,7 @@ if spikes.empty:
     st.info("Geen pieken in gesprekken gevonden in deze periode.")
 else:
     table(
-        labelled(spikes, ["topic_label", "start", "peak", "end", "observed", "expected", "excess", "letter_title"]),
+        labelled(spikes, SPIKES_VIEW),
         key="overzicht_pieken",
     )
     st.page_link("views/gesprekken.py", label="Pieken en onderwerpen bekijken", icon=":material/call:")
