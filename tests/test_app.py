@@ -118,6 +118,12 @@ def test_brieven_ranking_detail_and_filters(monkeypatch, app_store) -> None:
     assert len(topics) == 1 and topics["aandeel"].iloc[0] == pytest.approx(1.0)
     assert topics["voorbeeld"].iloc[0] == "klant snapt besluit op bezwaar niet"
     assert any("komen uit één onderwerp" in m.value for m in at.markdown)
+    assert any("lijdende vorm" in m.value and "te lange zinnen" in m.value for m in at.markdown)  # the legend
+    narrowed = "de andere tabbladen tonen de hele analyse"
+    assert not any(narrowed in c.value for c in at.caption)
+    at.selectbox(key="brieven_kanaal").select("telefoon").run()
+    assert any(narrowed in c.value for c in at.caption)  # the channel does not reach the tabs: said so
+    at.selectbox(key="brieven_kanaal").select("(alle)").run()
     # The cost per call in the sidebar changes the costs shown.
     cost = ranking["geschatte kosten (€)"].iloc[0]
     at.sidebar.text_input(key="cost_per_call").set_value("11,00").run()

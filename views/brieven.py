@@ -133,6 +133,11 @@ if readability:
     box = st.success if verdict == "B1" else st.warning
     box(f"**B1-oordeel: {verdict}**" + "".join(f"\n- {r}" for r in reasons))
 
+if channel != "(alle)" or ctx.start is not None:
+    st.caption(
+        "De keuze van periode en kanaal geldt voor de cijfers hierboven. *Gesprekken in de tijd* volgt de periode; "
+        "de andere tabbladen tonen de hele analyse, over alle kanalen."
+    )
 text_tab, calls_tab, topics_tab, notes_tab, demand_tab, version_tab = st.tabs(
     ["Brieftekst en bevindingen", "Gesprekken in de tijd", "Onderwerpen", "Voorbeeldgesprekken", "Soorten contact",
      "Versies"]
@@ -140,12 +145,16 @@ text_tab, calls_tab, topics_tab, notes_tab, demand_tab, version_tab = st.tabs(
 with text_tab:
     findings = detail["findings"]
     top = detail["top_paragraph"]
+    legend = (
+        "Gemarkeerd: :red-background[rood] voor ambtelijke, moeilijke of lange woorden, :blue-background[blauw] "
+        "voor lijdende vorm, :violet[paars gestippeld onderstreept] voor te lange zinnen; ga er met de muis op "
+        "staan voor de suggestie."
+    )
     if top is not None:
         st.markdown(f"De **gele alinea** ({top}) levert de meeste vermijdbare vragen op (uitleg, navragen, "
-                    "herhaald contact). Rood gemarkeerd: bevindingen; ga er met de muis op staan voor de "
-                    "suggestie.")  # fmt: skip
+                    f"herhaald contact). {legend}")  # fmt: skip
     else:
-        st.markdown("Rood gemarkeerd: bevindingen; ga er met de muis op staan voor de suggestie.")
+        st.markdown(legend)
     text_col, side_col = st.columns([3, 2])
     with text_col:
         markup(explore.letter_markup(letter["text"] or "", findings, detail["paragraphs"], top))
