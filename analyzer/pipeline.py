@@ -11,7 +11,7 @@ from __future__ import annotations
 import hashlib
 import logging
 import time
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -109,11 +109,12 @@ def analyze(
         # this run's letters and mailings behind in the store (a later report would show them as analysed).
         with store.transaction():
             with step("letters"):
-                summary.files.append(ingest_letters(store, letters_dir, run_id))
+                letter_counts, rejected_letters = ingest_letters(store, letters_dir, run_id)
+                summary.files.append(letter_counts)
                 summary.letters_scored = score_letters(store, run_id, settings.use_frog)
             with step("ingest"):
                 if mailings is not None:
-                    summary.files.append(ingest_mailings(store, mailings, settings, run_id))
+                    summary.files.append(ingest_mailings(store, mailings, settings, run_id, rejected_letters))
                 for path in calls:
                     summary.files.append(ingest_calls(store, path, settings, run_id, pseudonymise))
         with step("embed"):
@@ -137,7 +138,8 @@ def analyze(
     return summary
 
 
-def ingest_letters(store: Store, folder: str | Path, run_id: int) -> FileCounts:
+def ingest_letters(store: Store, folder: str | Path, run_id: int) -> tuple[FileCounts, set[str]]:
+    """Store the letters of a folder; also returns the template ids (file names) of the files rejected."""
     batch = read_letters(folder)
     with store.transaction():
         if batch.letters:
@@ -145,7 +147,8 @@ def ingest_letters(store: Store, folder: str | Path, run_id: int) -> FileCounts:
         store.add_quarantine(batch.rejected.frame(), run_id)
     counts = FileCounts("letters", str(folder), batch.rows_in, len(batch.letters), len(batch.rejected))
     counts.new = counts.accepted
-    return counts
+    files = [raw.get("file", "") for raw in batch.rejected.frame()["raw"]]
+    return counts, {Path(f).stem for f in files if f} - {letter.template_id for letter in batch.letters}
 
 
 def score_letters(store: Store, run_id: int, use_frog: bool = False) -> int:
@@ -161,9 +164,11 @@ def score_letters(store: Store, run_id: int, use_frog: bool = False) -> int:
     return len(letters)
 
 
-def ingest_mailings(store: Store, path: str | Path, settings: Settings, run_id: int) -> FileCounts:
+def ingest_mailings(
+    store: Store, path: str | Path, settings: Settings, run_id: int, rejected_letters: Collection[str] = ()
+) -> FileCounts:
     known = set(store.con.execute("SELECT template_id FROM letters").df()["template_id"])
-    batch = read_mailings(path, known, settings.column_mapping)
+    batch = read_mailings(path, known, settings.column_mapping, rejected_letters)
     with store.transaction():
         store.upsert_mailings(batch.per_day(), str(path), run_id)
         store.add_quarantine(batch.rejected.frame(), run_id)

@@ -209,6 +209,18 @@ def test_every_rejected_letter_file_and_row_reaches_the_quarantine(tmp_path, let
         assert s.count("quarantine") == 3
 
 
+def test_mailings_of_a_rejected_letter_say_so(tmp_path, letters_dir, config, capsys) -> None:
+    (letters_dir / "kapot.docx").write_bytes(b"PK\x03\x04 niet echt")
+    mailings = write_csv(tmp_path / "m.csv", ["template_id", "sent_date", "count"],
+                         [["kapot", "2026-03-01", "50"], ["onbekend", "2026-03-01", "5"]])  # fmt: skip
+    calls = write_csv(tmp_path / "calls.csv", CALL_HEADER, CALL_ROWS)
+    assert _analyze(tmp_path, [calls], letters_dir, mailings, config) == 0
+    with Store(tmp_path / "s.duckdb", read_only=True) as s:
+        reasons = s.quarantine().query("kind == 'mailings'").set_index("source_row")["reason"]
+    assert reasons[2] == "brief 'kapot' is afgekeurd bij het inlezen (zie de quarantaine)"
+    assert reasons[3].startswith("sjabloon 'onbekend' staat niet in de brievenmap")
+
+
 def test_column_mapping_from_settings_file(tmp_path, letters_dir, mailings_csv, capsys) -> None:
     config = tmp_path / "kcc.toml"
     config.write_text(

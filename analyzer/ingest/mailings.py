@@ -44,9 +44,13 @@ class MailingBatch:
 
 
 def read_mailings(
-    path: str | Path, known_templates: set[str], column_mapping: dict[str, str] | None = None
+    path: str | Path,
+    known_templates: set[str],
+    column_mapping: dict[str, str] | None = None,
+    rejected_templates: Collection[str] = (),
 ) -> MailingBatch:
-    """Read and validate a mailing log against the templates that were ingested."""
+    """Read and validate a mailing log against the templates that were ingested; ``rejected_templates``
+    are letter files of the same run that went to the quarantine (their mailings say so)."""
     mapping = column_mapping or {}
     table = read_table(path, mapping)
     require_columns(table, MAILING_REQUIRED, mapping)
@@ -69,6 +73,8 @@ def read_mailings(
             column, reason = "sent_date", f"onbekende datum: '{row['sent_date']}'"
         elif counts.failed[i] or counts.values.iloc[i] == 0:
             column, reason = "count", f"aantal brieven moet een positief geheel getal zijn: '{row['count']}'"
+        elif tid not in known_templates and tid in rejected_templates:
+            column, reason = "template_id", f"brief '{tid}' is afgekeurd bij het inlezen (zie de quarantaine)"
         elif tid not in known_templates:
             column, reason = (
                 "template_id",
