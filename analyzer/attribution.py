@@ -95,7 +95,7 @@ def attribute(
     np.add.at(counts, (day_of_call, call_rows), 1.0)
     factor = link.day_factors(pd.Series(counts.sum(axis=1), index=days)).to_numpy()
     sent = link.mailing_matrix(mailed, days)
-    since = _current_version_since(letters)
+    since = current_version_since(letters)
 
     profile, learned = _lag_profile(counts, sent, factor, days, combined, settings)
     press = {
@@ -188,7 +188,7 @@ def attribute(
 # --------------------------------------------------------------------------- steps
 
 
-def _current_version_since(letters: pd.DataFrame) -> dict[str, pd.Timestamp]:
+def current_version_since(letters: pd.DataFrame) -> dict[str, pd.Timestamp]:
     """Per letter whose stored text is a later version (the first number in ``version`` above 1:
     ``2``, ``v2``, ``2.1``), the date that text took effect (``valid_from``); mailings before it
     were of an earlier text."""

@@ -383,3 +383,17 @@ def test_concept_upload_lets_the_analyzer_judge_the_file(monkeypatch, app_store)
     assert not at.exception, [e.value for e in at.exception]
     assert any("niet de geplakte tekst" in i.value for i in at.info)
     assert "ambtelijk" in set(_tables(at)[0]["soort"])
+
+
+def test_a_rewritten_letter_is_marked_in_the_rankings(monkeypatch, app_store, tmp_path) -> None:
+    """Its figures mix the old and the new text; the ranking says since when the new one is sent."""
+    store = tmp_path / "rewritten.duckdb"
+    store.write_bytes(app_store.read_bytes())
+    with Store(store) as s:
+        s.con.execute("UPDATE letters SET version = '2', valid_from = DATE '2026-03-15' WHERE template_id = ?",
+                      [TOP_LETTER])  # fmt: skip
+    at = _app(monkeypatch, store)
+    assert f"{TOP_TITLE} (nieuwe tekst sinds 15-03-2026)" in _tables(at)[0]["titel"].tolist()
+    at = _app(monkeypatch, store, "views/brieven.py")
+    assert f"{TOP_TITLE} (nieuwe tekst sinds 15-03-2026)" in _tables(at)[0]["titel"].tolist()
+    assert not any("nieuwe tekst" in t for t in _tables(_app(monkeypatch, app_store))[0]["titel"])

@@ -13,7 +13,7 @@ import pandas as pd
 import pytest
 
 from analyzer import link
-from analyzer.attribution import _current_version_since, _fit_topic, _version_parts, attribute
+from analyzer.attribution import _fit_topic, _version_parts, attribute, current_version_since
 from analyzer.link import LinkSettings
 
 YEAR = pd.date_range("2026-01-01", "2026-12-31", freq="D")
@@ -318,7 +318,7 @@ def test_version_parts_split_the_mailings_where_the_new_text_took_effect() -> No
         "template_id": ["a", "b", "c", "d", "e"], "version": ["1", "2", "v3", "1.1", None],
         "valid_from": ["2026-01-01", "2026-06-01", "2026-07-01", "2026-06-01", "2026-06-01"],
     })  # fmt: skip
-    assert _current_version_since(frame) == {"b": pd.Timestamp("2026-06-01"), "c": pd.Timestamp("2026-07-01")}
+    assert current_version_since(frame) == {"b": pd.Timestamp("2026-06-01"), "c": pd.Timestamp("2026-07-01")}
 
 
 PASSPORT = "Uw paspoort verloopt binnenkort. Maak op tijd een afspraak bij burgerzaken en neem een pasfoto mee."

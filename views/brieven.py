@@ -21,6 +21,7 @@ from views.common import (
     markup,
     number,
     table,
+    titles_with_versions,
 )
 
 # Sorted by avoidable calls: that figure, calls per 1.000 letters and the cost right after the title, so that
@@ -62,7 +63,7 @@ if float(ranking["attributed_calls"].sum()) == 0:
         "De leesbaarheid en bevindingen per brief zijn er al wel."
     )
 table(
-    labelled(ranking, RANKING_VIEW),
+    labelled(titles_with_versions(ranking), RANKING_VIEW),
     key="brieven_ranglijst",
     column_config={  # shorter headers on screen, so that the cost fits next to them at 1400 pixels
         "vermijdbare gesprekken": number(1, label="vermijdbaar", help="Vermijdbare toegerekende gesprekken."),
@@ -71,7 +72,9 @@ table(
         ),
     },
 )
-downloads(labelled(ranking, EXPORT), "ranglijst-brieven", "Ranglijst", key="brieven_ranglijst_download")
+downloads(
+    labelled(titles_with_versions(ranking), EXPORT), "ranglijst-brieven", "Ranglijst", key="brieven_ranglijst_download"
+)
 
 st.divider()
 titles = dict(zip(ranking["template_id"], ranking["title"]))

@@ -398,6 +398,16 @@ def dutch_uploader(limit_mb: int, suffixes: list[str]) -> None:
     )
 
 
+def titles_with_versions(frame: pd.DataFrame) -> pd.DataFrame:
+    """The ranking with "(nieuwe tekst sinds 01-09-2026)" after the title of a rewritten letter: its figures
+    mix the old and the new text (the Versies tab of Brieven compares them)."""
+    if "rewritten_on" not in frame:
+        return frame
+    since = pd.to_datetime(frame["rewritten_on"])
+    note = since.dt.strftime(" (nieuwe tekst sinds %d-%m-%Y)").fillna("")
+    return frame.assign(title=frame["title"].astype(str) + note)
+
+
 def no_data(message: str) -> None:
     st.info(message)
 

@@ -7,7 +7,17 @@ import pandas as pd
 import streamlit as st
 
 from analyzer.explore import nl_number
-from views.common import COUNT_FORMAT, NUMBER_AXIS, chart, date_axis, downloads, labelled, load, table
+from views.common import (
+    COUNT_FORMAT,
+    NUMBER_AXIS,
+    chart,
+    date_axis,
+    downloads,
+    labelled,
+    load,
+    table,
+    titles_with_versions,
+)
 
 # Sorted by the extra calls: that figure first after the topic, the dates (wide, least telling) last
 SPIKES_VIEW = ["topic_label", "excess", "observed", "expected", "letter_title", "peak", "start", "end"]
@@ -105,7 +115,7 @@ if ranking.empty:
 else:
     if float(ranking["attributed_calls"].sum()) == 0:
         st.info("Nog geen gesprekken aan brieven toegerekend: de lijst staat op aantal verstuurde brieven.")
-    top = ranking.head(5)
+    top = titles_with_versions(ranking.head(5))
     table(
         labelled(top, ["rank", "title", "avoidable_calls", "calls_per_1000", "estimated_cost_eur", "letters_sent",
                        "b1_verdict"]),

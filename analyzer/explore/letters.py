@@ -9,6 +9,7 @@ import json
 import numpy as np
 import pandas as pd
 
+from analyzer.attribution import current_version_since
 from analyzer.explore.base import _period
 from analyzer.link import LinkSettings
 from analyzer.report import letter_ranking
@@ -52,10 +53,17 @@ def ranking(
     that falls inside, and ``letters_sent`` counts only the mailings in the period. ``calls_per_1000``
     divides by the letters sent in the period and in the lag window (``LinkSettings.max_lag`` days) before
     it, whose calls the period holds; it is NaN where none were sent. ``cost_factor``
-    scales the stored cost (the app's cost per call over the one the analysis used). ``weights`` is
+    scales the stored cost (the app's cost per call over the one the analysis used). ``rewritten_on``: the
+    date a later version of the letter took effect after its first mailing (its figures mix the old and
+    the new text), else NaT. ``weights`` is
     :func:`letter_day_weights` if at hand (the app caches it, so a new period does not re-read the calls).
     """
     frame = letter_ranking(store)
+    letters = store.con.execute("SELECT template_id, version, valid_from FROM letters").df()
+    since = pd.to_datetime(frame["template_id"].map(current_version_since(letters)))
+    # only where some letters went out with the old text (a version valid from before the first mailing is
+    # simply the text that was sent)
+    frame["rewritten_on"] = since.where(since > pd.to_datetime(frame["first_sent"]))  # NaT: one text sent
     if department:
         frame = frame[frame["department"] == department]
     lo, hi = _period(start, end)
