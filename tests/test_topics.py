@@ -148,6 +148,14 @@ def test_keywords_that_add_no_new_word_are_left_out_and_abbreviations_are_spelle
     assert "PMD zak" in labels[0] and "WOZ-waarde" in labels[1] and "Woz" not in labels[1]
 
 
+def test_months_and_weekdays_date_a_note_and_do_not_name_its_topic():
+    texts = ["waardepeildatum 1 jan 2025 snapt niet"] * 4 + ["container maandag niet geleegd"] * 4
+    keywords = CtfidfLabeller().fit(texts, [0] * 4 + [1] * 4).keywords()
+    shown = {w for terms in keywords.values() for term in terms for w in term.split()}
+    assert "waardepeildatum" in shown and "container" in shown
+    assert not shown & {"jan", "maandag"}
+
+
 def test_labels_have_no_stop_words_filler_or_placeholders(fitted):
     stops = text_nl.label_stop_words()
     topics = fitted.topics_frame()
