@@ -10,6 +10,7 @@ from pathlib import Path
 import pandas as pd
 
 from analyzer.errors import InputError
+from analyzer.schema import parse_numbers
 from analyzer.store import Store
 
 
@@ -48,12 +49,7 @@ def parse_nl_amount(text: str, lowest: float = 0.0, highest: float = 1000.0) -> 
     cleaned = re.sub(r"\s+", "", text.replace("€", "")).removesuffix(",-")
     if not _AMOUNT.fullmatch(cleaned):
         raise InputError(f"'{text}' is geen bedrag. Schrijf het bijvoorbeeld als 5,50.")
-    if "," in cleaned:
-        value = float(cleaned.replace(".", "").replace(",", "."))
-    elif re.fullmatch(r"\d{1,3}(?:\.\d{3})+", cleaned):
-        value = float(cleaned.replace(".", ""))
-    else:
-        value = float(cleaned)
+    value = float(parse_numbers(pd.Series([cleaned])).values.iloc[0])  # as every number of the input files
     if not lowest <= value <= highest:
         raise InputError(f"{nl_number(value, 2)} valt buiten {nl_number(lowest, 2)} tot {nl_number(highest, 2)}.")
     return value
