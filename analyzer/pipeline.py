@@ -141,13 +141,14 @@ def analyze(
 def ingest_letters(store: Store, folder: str | Path, run_id: int) -> tuple[FileCounts, set[str]]:
     """Store the letters of a folder; also returns the template ids (file names) of the files rejected."""
     batch = read_letters(folder)
+    rejected = batch.rejected.frame()
     with store.transaction():
         if batch.letters:
             store.upsert_letters(batch.letters_frame(), batch.paragraphs_frame(), run_id)
-        store.add_quarantine(batch.rejected.frame(), run_id)
+        store.add_quarantine(rejected, run_id)
     counts = FileCounts("letters", str(folder), batch.rows_in, len(batch.letters), len(batch.rejected))
     counts.new = counts.accepted
-    files = [raw.get("file", "") for raw in batch.rejected.frame()["raw"]]
+    files = [raw.get("file", "") for raw in rejected["raw"]]
     return counts, {Path(f).stem for f in files if f} - {letter.template_id for letter in batch.letters}
 
 

@@ -318,8 +318,9 @@ def to_xlsx(frame: pd.DataFrame, sheet: str) -> bytes:
         for i, name in enumerate(data.columns, start=1):
             column = data[name]
             if pd.api.types.is_datetime64_any_dtype(column):
-                number_format = "DD-MM-YYYY HH:MM" if _has_time(column) else "DD-MM-YYYY"
-                shown = [16 if _has_time(column) else 10]
+                timed = _has_time(column)
+                number_format = "DD-MM-YYYY HH:MM" if timed else "DD-MM-YYYY"
+                shown = [16 if timed else 10]
             elif pd.api.types.is_numeric_dtype(column) and not pd.api.types.is_bool_dtype(column):
                 decimals = 0 if pd.api.types.is_integer_dtype(column) else DECIMALS.get(str(name), DEFAULT_DECIMALS)
                 number_format = EXCEL_NUMBER.get(str(name)) or (

@@ -94,23 +94,19 @@ def _decode(path: Path, data: bytes) -> tuple[str, str]:
         return data.decode("utf-8-sig"), "utf-8-sig"
     except UnicodeDecodeError:
         pass
-    lines = data.removeprefix(b"\xef\xbb\xbf").splitlines(keepends=True)
-    utf8 = [line for line in lines if not line.isascii() and _is_utf8(line)]
-    if utf8:
-        decoded = [line.decode("utf-8") if _is_utf8(line) else line.decode("cp1252", "replace") for line in lines]
+    decoded, utf8_beyond_ascii = [], False
+    for line in data.removeprefix(b"\xef\xbb\xbf").splitlines(keepends=True):
+        try:
+            decoded.append(line.decode("utf-8"))
+            utf8_beyond_ascii |= not line.isascii()
+        except UnicodeDecodeError:
+            decoded.append(line.decode("cp1252", "replace"))
+    if utf8_beyond_ascii:
         return "".join(decoded), "utf-8, enkele regels windows-1252"
     try:
         return data.decode("cp1252"), "cp1252"
     except UnicodeDecodeError:
         raise InputError(f"{path}: onbekende tekenset (geen UTF-8 of Windows-1252)") from None
-
-
-def _is_utf8(line: bytes) -> bool:
-    try:
-        line.decode("utf-8")
-    except UnicodeDecodeError:
-        return False
-    return True
 
 
 HEADER_SEARCH_ROWS = 20  # non-empty rows searched for the header below a title block
