@@ -21,4 +21,4 @@ export ANALYZER_STORE="$STORE" ANALYZER_WARMUP=1 HF_HUB_OFFLINE=1 TRANSFORMERS_O
 echo "[app] de app start op http://localhost:$PORT  (database: $STORE; stoppen met Ctrl+C)"
 exec .venv/bin/python -m streamlit run app.py \
   --server.headless true --server.address localhost --server.port "$PORT" \
-  --server.maxUploadSize 5 --server.fileWatcherType none --browser.gatherUsageStats false --client.toolbarMode minimal
+  --server.maxUploadSize 50 --server.fileWatcherType none --browser.gatherUsageStats false --client.toolbarMode minimal

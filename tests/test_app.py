@@ -12,6 +12,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 from test_explore import OFFICIALESE, TOP_LETTER, TOP_TITLE, shared_app_store
 
+from analyzer import explore
 from analyzer.store import Store
 
 APP = str(Path(__file__).resolve().parents[1] / "app.py")
@@ -152,6 +153,8 @@ def test_gesprekken_topics_chart_and_rename(monkeypatch, app_store, tmp_path) ->
     at = _app(monkeypatch, store, "views/gesprekken.py")
     topics = _tables(at)[0]
     assert topics["gesprekken"].sum() > 0
+    trend = topics["trend (4 weken)"]  # text: a Dutch ratio, "nieuw" or "–"; never Streamlit's "None"
+    assert trend.map(lambda v: v in ("nieuw", "–") or re.fullmatch(r"\d+,\d\d", v) is not None).all(), trend
     first = int(topics["id"].iloc[0])
     assert at.selectbox(key="gesprekken_onderwerp").value == first
     behind = next(t for t in _tables(at) if "tekst van de alinea" in t.columns)  # the biggest topic is bezwaar's
@@ -222,7 +225,12 @@ def test_concept_upload_docx_and_a_broken_pdf(monkeypatch, app_store, tmp_path) 
     document.add_paragraph(OFFICIALESE)
     document.save(tmp_path / "concept.docx")
     at = _app(monkeypatch, app_store, "views/concept.py")
-    assert at.file_uploader(key="concept_bestand").proto.max_upload_size_mb == 5  # as the caption says, not 200
+    # The widget lets up to 50 MB through, so that a file over the 5 MB of the caption gets a Dutch message
+    assert at.file_uploader(key="concept_bestand").proto.max_upload_size_mb == explore.UPLOAD_WIDGET_MB == 50
+    big = b"Geachte heer,\n" * (explore.UPLOAD_MAX_BYTES // 14 + 1)
+    at.file_uploader(key="concept_bestand").upload("groot concept.txt", big, "text/plain").run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert any("groot concept.txt: het bestand is groter dan 5 MB" in e.value for e in at.error), at.error
     at.file_uploader(key="concept_bestand").upload(
         "concept.docx", (tmp_path / "concept.docx").read_bytes(), "application/octet-stream"
     ).run()

@@ -44,7 +44,7 @@ def server(tmp_path_factory: pytest.TempPathFactory):
     env = {**os.environ, "ANALYZER_STORE": str(store), "HF_HUB_OFFLINE": "1", "TRANSFORMERS_OFFLINE": "1"}
     proc = subprocess.Popen(
         [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true", "--server.port", str(port),
-         "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false", "--server.maxUploadSize", "5",
+         "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false", "--server.maxUploadSize", "50",
          "--server.fileWatcherType", "none", "--client.toolbarMode", "minimal"],
         cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
     )  # fmt: skip
@@ -122,7 +122,7 @@ def _shot(driver, name: str) -> Path:
     return path
 
 
-def test_pages_in_a_real_browser(server, browser) -> None:
+def test_pages_in_a_real_browser(server, browser, tmp_path) -> None:
     from selenium.webdriver.common.by import By
     from selenium.webdriver.support import expected_conditions as ec
     from selenium.webdriver.support.ui import WebDriverWait
@@ -161,12 +161,24 @@ def test_pages_in_a_real_browser(server, browser) -> None:
     browser.get(f"{server}/concept")
     _wait_for_text(browser, "Nog geen tekst om te controleren")
     # Streamlit's own uploader texts are English; the page's style sheet shows Dutch ones in their place
+    for selector in (
+        "[data-testid=stFileUploaderDropzone] button p",
+        "[data-testid=stFileUploaderDropzoneInstructions] span",
+    ):
+        WebDriverWait(browser, 60).until(ec.presence_of_element_located((By.CSS_SELECTOR, selector)))
     shown = browser.execute_script(
         "const q = s => getComputedStyle(document.querySelector(s), '::after').content;"
         "return [q('[data-testid=stFileUploaderDropzone] button p'),"
         " q('[data-testid=stFileUploaderDropzoneInstructions] span')];"
     )
     assert shown == ['"Bestand kiezen"', '"of sleep het hierheen • hooguit 5 MB • TXT, DOCX, PDF"'], shown
+    # A file over 5 MB reaches the page (the widget allows 50) and gets a Dutch message, not Streamlit's English one
+    big = tmp_path / "groot concept.txt"
+    big.write_bytes(b"Geachte heer,\n" * 450_000)  # 6.3 MB
+    browser.find_element(By.CSS_SELECTOR, "[data-testid=stFileUploaderDropzoneInput]").send_keys(str(big))
+    _wait_for_text(browser, "groot concept.txt: het bestand is groter dan 5 MB")
+    browser.find_element(By.CSS_SELECTOR, "[data-testid=stFileChipDeleteBtn] button").click()
+    _wait_for_text(browser, "Nog geen tekst om te controleren")
     area = browser.find_element(By.CSS_SELECTOR, "textarea")
     area.send_keys(OFFICIALESE)
     button = next(b for b in browser.find_elements(By.TAG_NAME, "button") if b.text.strip() == "Controleren")

@@ -336,6 +336,20 @@ def test_letter_markup_nests_words_in_long_sentences_in_the_paragraph() -> None:
     )
 
 
+def test_trend_text_says_new_instead_of_an_empty_ratio() -> None:
+    meta = pd.DataFrame({"topic_id": [1, 2, 3, 4], "label": list("abcd")})
+    day = pd.Timestamp("2026-03-31")
+    counts = pd.DataFrame({
+        "topic_id": [1, 1, 2, 3],
+        "day": [day, day - pd.Timedelta(days=30), day, day - pd.Timedelta(days=30)],
+        "calls": [10, 8, 5, 4],
+    })  # fmt: skip
+    topics = explore.summarise_topics(meta, counts).set_index("topic_id", drop=False)
+    shown = explore.trend_text(topics)
+    # 10 calls now against 8 before; new now; gone now; never any calls
+    assert shown.to_dict() == {1: "1,25", 2: "nieuw", 3: "0,00", 4: "–"}
+
+
 def test_topics_table_map_daily_and_notes(store) -> None:
     topics = explore.topic_table(store)
     assert topics["calls"].sum() == store.count("calls")

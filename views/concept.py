@@ -27,7 +27,7 @@ dutch_uploader(explore.UPLOAD_MAX_BYTES // (1024 * 1024), [s.lstrip(".") for s i
 upload = st.file_uploader(
     "Bestand",
     key="concept_bestand",
-    max_upload_size=explore.UPLOAD_MAX_BYTES // (1024 * 1024),  # the widget then says 5 MB, not Streamlit's 200
+    max_upload_size=explore.UPLOAD_WIDGET_MB,  # above 5 MB, so that read_upload says "groter dan 5 MB" in Dutch
 )
 pasted = st.text_area("Tekst", height=220, placeholder=EXAMPLE, key="concept_tekst")
 st.button("Controleren", type="primary", key="concept_controleer")

@@ -18,7 +18,6 @@ from views.common import (
     downloads,
     labelled,
     load,
-    number,
     table,
 )
 
@@ -37,12 +36,15 @@ if topics.empty:
     st.stop()
 
 shown_topics = labelled(topics, ["topic_id", "label", "calls", "share", "trend", "parent_label", "keywords"])
+# The trend as text on screen ("nieuw" rather than Streamlit's "None" for a topic without earlier calls);
+# the downloads keep the number
 table(
-    shown_topics,
+    shown_topics.assign(**{"trend (4 weken)": explore.trend_text(topics)}),
     key="gesprekken_onderwerpen",
     column_config={
-        "trend (4 weken)": number(
-            0.01, help="Gesprekken in de laatste 4 weken van de periode gedeeld door de 4 weken ervoor."
+        "trend (4 weken)": st.column_config.TextColumn(
+            help="Gesprekken in de laatste 4 weken van de periode gedeeld door de 4 weken ervoor; 'nieuw' als "
+            "het onderwerp in die 4 weken ervoor geen gesprekken had."
         ),
     },
 )

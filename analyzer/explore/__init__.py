@@ -23,6 +23,7 @@ from analyzer.explore.drafts import (
     DRAFT_MAX_CHARS,
     UPLOAD_MAX_BYTES,
     UPLOAD_SUFFIXES,
+    UPLOAD_WIDGET_MB,
     call_risk,
     check_draft,
     paragraph_vectors,
@@ -59,6 +60,7 @@ from analyzer.explore.topics import (
     topic_notes,
     topic_spikes,
     topic_table,
+    trend_text,
 )
 from analyzer.explore.totals import (
     REJECTED_KINDS,
@@ -105,6 +107,7 @@ __all__ = [
     "topic_day_counts",
     "topic_meta",
     "summarise_topics",
+    "trend_text",
     "topic_table",
     "daily_series",
     "topic_daily",
@@ -118,6 +121,7 @@ __all__ = [
     # drafts
     "UPLOAD_SUFFIXES",
     "UPLOAD_MAX_BYTES",
+    "UPLOAD_WIDGET_MB",
     "DRAFT_MAX_CHARS",
     "read_upload",
     "check_draft",

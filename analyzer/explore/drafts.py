@@ -15,6 +15,9 @@ from analyzer.store import Store
 
 UPLOAD_SUFFIXES = (".txt", ".docx", ".pdf")
 UPLOAD_MAX_BYTES = 5 * 1024 * 1024
+# What the browser lets through: larger than UPLOAD_MAX_BYTES so that a file of 5-50 MB reaches read_upload and
+# gets its Dutch message; Streamlit's own (English) one is left for files over this size.
+UPLOAD_WIDGET_MB = 50
 DRAFT_MAX_CHARS = 50_000
 
 

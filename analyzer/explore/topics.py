@@ -10,7 +10,7 @@ import numpy as np
 import pandas as pd
 
 from analyzer.errors import InputError
-from analyzer.explore.base import _period
+from analyzer.explore.base import _period, nl_number
 from analyzer.store import Store
 from analyzer.topic_labels import FINE
 
@@ -64,6 +64,14 @@ def summarise_topics(
     frame["share"] = frame["calls"] / total if total else 0.0
     frame["trend"] = (frame["recent"] / frame["previous"].where(frame["previous"] > 0)).round(2)
     return frame.sort_values(["calls", "topic_id"], ascending=[False, True]).reset_index(drop=True)
+
+
+def trend_text(topics: pd.DataFrame) -> pd.Series:
+    """The trend of :func:`summarise_topics` as a reader sees it: ``1,25`` (Dutch decimals), ``nieuw`` where
+    the topic had no calls in the 28 days before but has some now, and ``–`` where it had none in either."""
+    shown = topics["trend"].map(lambda v: nl_number(v, 2))
+    shown[topics["trend"].isna() & (topics["recent"] > 0)] = "nieuw"
+    return shown
 
 
 def topic_table(store: Store, start: dt.date | None = None, end: dt.date | None = None) -> pd.DataFrame:
