@@ -193,6 +193,12 @@ def cmd_analyze(args: argparse.Namespace) -> int:
             raise InputError(f"{path}: is een map; geef een bestand (.csv, .tsv, .xlsx of .jsonl)")
         if path is not None and not Path(path).is_file():
             raise InputError(f"{path}: bestand niet gevonden")
+    seen: dict[Path, str] = {}
+    for path in args.calls:  # the same file twice would be read twice and its quarantine counted twice
+        if (key := Path(path).resolve()) in seen:
+            also = "" if seen[key] == path else f" (ook als {seen[key]})"
+            raise InputError(f"{path}: staat twee keer bij --calls{also}; geef elk bestand één keer")
+        seen[key] = path
     with Store(settings.store_path) as store:
         summary = analyze(store, args.calls, args.letters, args.mailings, settings, progress=not args.quiet)
     if not args.quiet:

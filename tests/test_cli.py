@@ -426,6 +426,20 @@ def test_a_store_that_is_an_input_file_is_refused(tmp_path, letters_dir, mailing
     assert "is geen DuckDB-database" in capsys.readouterr().err
 
 
+def test_the_same_calls_file_twice_is_refused(tmp_path, letters_dir, mailings_csv, config, capsys, monkeypatch) -> None:
+    calls = write_csv(tmp_path / "calls.csv", CALL_HEADER, CALL_ROWS)
+    store = tmp_path / "s.duckdb"
+    monkeypatch.chdir(tmp_path)
+    for twice in (["calls.csv", "calls.csv"], ["calls.csv", str(calls)]):
+        args = ["analyze", "--calls", twice[0], "--calls", twice[1], "--letters", str(letters_dir), "--mailings",
+                str(mailings_csv), "--store", str(store), "--config", str(config), "--quiet"]  # fmt: skip
+        assert main(args) == 2
+        err = capsys.readouterr().err
+        assert f"{twice[1]}: staat twee keer bij --calls" in err and "Traceback" not in err
+    assert "(ook als calls.csv)" in err  # the other spelling of the same file is named
+    assert not store.exists()  # refused before anything was read or stored
+
+
 def test_empty_store_lists_and_top_argument(tmp_path, config, capsys) -> None:
     Store(tmp_path / "leeg.duckdb").close()
     assert main(["topics", "--store", str(tmp_path / "leeg.duckdb"), "--format", "json"]) == 0
