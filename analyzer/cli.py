@@ -117,7 +117,10 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("readability", help="leesbaarheid en B1-toets van brieven (bestanden of mappen)")
     p.add_argument("paths", nargs="+", metavar="PATH", help="brief (.txt, .md, .docx, .pdf, .odt) of map met brieven")
-    p.add_argument("--format", choices=["table", "json"], default="table")
+    p.add_argument("--format", choices=["table", "json", "csv", "xlsx"], default="table")
+    p.add_argument(
+        "--out", metavar="FILE", help="schrijf naar dit bestand (verplicht voor xlsx: scores en bevindingen)"
+    )
     p.add_argument("--frog", action="store_true", help="controleer de zinsontleding met Frog (traag)")
     p.set_defaults(func=cmd_readability)
 
@@ -473,36 +476,86 @@ READABILITY_COLUMNS = {
 
 def cmd_readability(args: argparse.Namespace) -> int:
     from analyzer.b1 import analyze_documents
+    from analyzer.findings import FINDING_LABELS
     from analyzer.ingest.letters import LETTER_SUFFIXES, read_letter, read_letters
 
-    letters = []
+    letters, skipped = [], []
     for raw in args.paths:
         path = Path(raw)
-        if path.is_dir():
-            batch = read_letters(path)
-            for row in batch.rejected.rows:
-                print(f"let op: {row['reason']}", file=sys.stderr)
-            letters += batch.letters
-        elif path.is_file():
-            if path.suffix.lower() not in LETTER_SUFFIXES:
-                raise InputError(
-                    f"{path}: bestandstype {path.suffix or '(geen)'} wordt niet ondersteund "
-                    f"(wel: {', '.join(LETTER_SUFFIXES)})"
-                )
-            letters.append(read_letter(path))
-        else:
-            raise InputError(f"{path}: bestand of map niet gevonden")
+        try:
+            if path.is_dir():
+                batch = read_letters(path)
+                skipped += [row["reason"] for row in batch.rejected.rows]
+                letters += batch.letters
+            elif path.is_file():
+                if path.suffix.lower() not in LETTER_SUFFIXES:
+                    raise InputError(
+                        f"{path}: bestandstype {path.suffix or '(geen)'} wordt niet ondersteund "
+                        f"(wel: {', '.join(LETTER_SUFFIXES)})"
+                    )
+                letters.append(read_letter(path))
+            else:
+                raise InputError(f"{path}: bestand of map niet gevonden")
+        except InputError as exc:  # one bad file among several: the others are still scored
+            if len(args.paths) == 1:
+                raise
+            skipped.append(str(exc))
+    for reason in skipped:
+        print(f"let op, overgeslagen: {reason}", file=sys.stderr)
+    if not letters:
+        raise InputError(
+            "geen brief kon gelezen worden" + (f" ({len(skipped)} overgeslagen, zie hierboven)" if skipped else "")
+        )
     results = analyze_documents([x.text for x in letters], [x.source_path for x in letters], use_frog=args.frog)
     if args.format == "json":
-        print(json.dumps(results, ensure_ascii=False, indent=2, default=str))
+        text = json.dumps(results, ensure_ascii=False, indent=2, default=str)
+        if args.out:
+            with writing(args.out):
+                Path(args.out).write_text(text + "\n", encoding="utf-8")
+            print(f"geschreven: {args.out}", file=sys.stderr)
+        else:
+            print(text)
         return 0
     frame = pd.DataFrame(results)
     frame["n_findings"] = frame["findings"].map(len)
     frame = frame[list(READABILITY_COLUMNS)].round(1)
+    reasons = frame["path"].to_frame().assign(reasons=["\n".join(r["b1_reasons"]) for r in results])
+    if args.format in ("csv", "xlsx"):
+        scores = frame.assign(b1_reasons=reasons["reasons"]).rename(
+            columns={**READABILITY_COLUMNS, "b1_reasons": "redenen"}
+        )
+        if args.format == "csv":
+            return _emit(scores, "csv", args.out, {}, "Leesbaarheid")
+        if not args.out:
+            raise InputError("--format xlsx heeft --out BESTAND.xlsx nodig")
+        found = pd.DataFrame(
+            [
+                {"bestand": r["path"], "zin": f.get("sentence"), "soort": FINDING_LABELS.get(f["type"], f["type"]),
+                 "tekst": f["text"], "suggestie": f["suggestion"]}
+                for r in results for f in r["findings"]
+            ],
+            columns=["bestand", "zin", "soort", "tekst", "suggestie"],
+        )  # fmt: skip
+        with writing(args.out), pd.ExcelWriter(args.out) as book:
+            scores.to_excel(book, index=False, sheet_name="Leesbaarheid")
+            found.to_excel(book, index=False, sheet_name="Bevindingen")
+        print(f"geschreven: {args.out} (bladen Leesbaarheid en Bevindingen)", file=sys.stderr)
+        return 0
     with pd.option_context("display.max_rows", None, "display.width", 200, "display.max_colwidth", 50):
-        print(dutch_table(frame).rename(columns=READABILITY_COLUMNS).to_string(index=False, na_rep=""))
-    if results and results[0].get("syntax_note"):
-        print(f"\n{results[0]['syntax_note']}")
+        table = dutch_table(frame).rename(columns=READABILITY_COLUMNS).to_string(index=False, na_rep="")
+    lines = [table, ""]
+    for result in results:  # the verdict's reasons under the table: what an editor acts on
+        lines.append(f"{result['path']}: {result['b1_verdict']}")
+        lines += [f"  - {reason}" for reason in result["b1_reasons"]]
+    if results[0].get("syntax_note"):
+        lines.append(f"\n{results[0]['syntax_note']}")
+    text = "\n".join(lines)
+    if args.out:
+        with writing(args.out):
+            Path(args.out).write_text(text + "\n", encoding="utf-8")
+        print(f"geschreven: {args.out}", file=sys.stderr)
+    else:
+        print(text)
     return 0
 
 

@@ -19,6 +19,7 @@ from pathlib import Path
 import pandas as pd
 
 from analyzer.embed import CachedEmbedder, Embedder, get_embedder
+from analyzer.errors import printable
 from analyzer.ingest.calls import CallBatch, read_calls
 from analyzer.ingest.letters import read_letters, strip_markers
 from analyzer.ingest.mailings import read_mailings
@@ -146,7 +147,7 @@ def ingest_letters(store: Store, folder: str | Path, run_id: int) -> tuple[FileC
         if batch.letters:
             store.upsert_letters(batch.letters_frame(), batch.paragraphs_frame(), run_id)
         store.add_quarantine(rejected, run_id)
-    counts = FileCounts("letters", str(folder), batch.rows_in, len(batch.letters), len(batch.rejected))
+    counts = FileCounts("letters", printable(str(folder)), batch.rows_in, len(batch.letters), len(batch.rejected))
     counts.new = counts.accepted
     files = [raw.get("file", "") for raw in rejected["raw"]]
     return counts, {Path(f).stem for f in files if f} - {letter.template_id for letter in batch.letters}
@@ -171,9 +172,9 @@ def ingest_mailings(
     known = set(store.con.execute("SELECT template_id FROM letters").df()["template_id"])
     batch = read_mailings(path, known, settings.column_mapping, rejected_letters)
     with store.transaction():
-        store.upsert_mailings(batch.per_day(), str(path), run_id)
+        store.upsert_mailings(batch.per_day(), printable(str(path)), run_id)
         store.add_quarantine(batch.rejected.frame(), run_id)
-    counts = FileCounts("mailings", str(path), batch.rows_in, len(batch.accepted), len(batch.rejected))
+    counts = FileCounts("mailings", printable(str(path)), batch.rows_in, len(batch.accepted), len(batch.rejected))
     counts.new = counts.accepted
     if batch.blank_rows:
         counts.notes.append(blank_rows_note(batch.blank_rows))
@@ -224,14 +225,14 @@ def ingest_calls(
     # The agent's category field is free text too; most of it repeats, so pseudonymise each value once.
     reasons = new["reason"].dropna().unique().tolist()
     new["reason"] = new["reason"].map(dict(zip(reasons, pseudonymise(reasons), strict=True)))
-    new["source_file"] = str(path)
+    new["source_file"] = printable(str(path))
     rejected = _pseudonymise_raw(batch.rejected.frame(), pseudonymise)
     with store.transaction():
         store.insert_calls(new, run_id)
         store.add_quarantine(rejected, run_id)
     counts = FileCounts(
         "calls",
-        str(path),
+        printable(str(path)),
         batch.rows_in,
         int(len(accepted) - conflict.sum()),
         len(rejected),

@@ -145,6 +145,70 @@ def test_readability_command(tmp_path, letters_dir, capsys) -> None:
     assert main(["readability", str(tmp_path / "geen.txt")]) == 2
 
 
+def test_readability_skips_bad_files_and_writes_excel_with_the_findings(tmp_path, letters_dir, capsys) -> None:
+    import openpyxl
+
+    empty = tmp_path / "leeg.txt"
+    empty.write_text("", encoding="utf-8")
+    letter = str(letters_dir / "aanmaning.docx")
+    # One bad file among others is skipped with its reason; the others are still scored
+    assert main(["readability", str(empty), letter]) == 0
+    out = capsys.readouterr()
+    assert "let op, overgeslagen: leeg.txt: bevat geen tekst" in out.err and "aanmaning.docx" in out.out
+    assert "- " in out.out.split("aanmaning.docx: ", 1)[1]  # the verdict's reasons under the table
+    # Nothing readable at all: a Dutch error, not a crash on an empty table
+    folder = tmp_path / "slecht"
+    folder.mkdir()
+    (folder / "leeg.txt").write_text("", encoding="utf-8")
+    assert main(["readability", str(folder)]) == 2
+    assert "geen brief kon gelezen worden (1 overgeslagen" in capsys.readouterr().err
+    assert main(["readability", letter, "--format", "xlsx"]) == 2
+    assert "--out" in capsys.readouterr().err
+    book = tmp_path / "leesbaarheid.xlsx"
+    assert (
+        main(["readability", letter, str(letters_dir / "woz-beschikking.md"), "--format", "xlsx", "--out", str(book)])
+        == 0
+    )
+    sheets = openpyxl.load_workbook(book).sheetnames
+    scores, found = (pd.read_excel(book, sheet_name=name) for name in sheets)
+    assert sheets == ["Leesbaarheid", "Bevindingen"] and len(scores) == 2 and scores["redenen"].str.len().gt(0).all()
+    assert {"bestand", "zin", "soort", "tekst", "suggestie"} == set(found.columns)
+    assert "indien" in set(found.loc[found["soort"] == "Ambtelijk woord", "tekst"].str.lower())
+    assert main(["readability", letter, "--format", "json", "--out", str(tmp_path / "r.json")]) == 0
+    assert json.loads((tmp_path / "r.json").read_text(encoding="utf-8"))[0]["b1_verdict"]
+
+
+def test_a_letter_whose_file_name_is_not_utf8_is_read_and_named(tmp_path, capsys) -> None:
+    import os
+
+    folder = tmp_path / "brieven"
+    folder.mkdir()
+    name = os.fsdecode(b"brief_caf\xe9.txt")  # written on an old Windows system: the name is Windows-1252
+    (folder / name).write_text("Wij hebben uw aanvraag ontvangen. U hoort binnen twee weken van ons.", encoding="utf-8")
+    assert main(["readability", str(folder)]) == 0
+    assert "brief_café.txt" in capsys.readouterr().out
+    assert main(["readability", str(folder), "--format", "json"]) == 0
+    assert json.loads(capsys.readouterr().out)[0]["path"].endswith("brief_café.txt")
+    (folder / name).write_text("", encoding="utf-8")
+    assert main(["readability", str(folder / name)]) == 2
+    assert "brief_café.txt: bevat geen tekst" in capsys.readouterr().err
+
+
+def test_a_calls_file_whose_name_is_not_utf8_is_analysed(tmp_path, letters_dir, mailings_csv, config, capsys) -> None:
+    import os
+
+    rows = [*CALL_ROWS, ["k9", "gisteren", "vraag over de brief", "telefoon", "", "", ""]]
+    calls = write_csv(tmp_path / os.fsdecode(b"gesprekken_\xe9.csv"), CALL_HEADER, rows)
+    store = str(tmp_path / "s.duckdb")
+    args = ["analyze", "--calls", str(calls), "--letters", str(letters_dir), "--mailings", str(mailings_csv),
+            "--store", store, "--config", str(config)]  # fmt: skip
+    assert main(args) == 0
+    assert "gesprekken_é.csv: ingelezen" in capsys.readouterr().out
+    assert main(["quarantine", "--store", store, "--format", "json"]) == 0
+    (row,) = json.loads(capsys.readouterr().out)
+    assert row["source_file"].endswith("gesprekken_é.csv") and row["column_name"] == "timestamp"
+
+
 def test_same_call_id_with_other_content_is_quarantined(tmp_path, letters_dir, mailings_csv, config, capsys) -> None:
     first = write_csv(tmp_path / "a.csv", CALL_HEADER, CALL_ROWS)
     changed = [r[:] for r in CALL_ROWS]

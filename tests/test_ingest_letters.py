@@ -12,6 +12,7 @@ from analyzer.errors import InputError
 from analyzer.ingest.letters import (
     is_boilerplate,
     normalise_placeholders,
+    read_letter,
     read_letters,
     split_paragraphs,
     strip_markers,
@@ -89,6 +90,31 @@ def test_bad_letter_files_are_quarantined_not_fatal(letters_dir: Path) -> None:
     assert "leeg.txt: bevat geen tekst" in reasons
     assert "plaatje.png: bestandstype .png wordt niet ondersteund" in reasons
     assert "yaml.md: front matter is geen geldige YAML" in reasons
+
+
+@pytest.mark.parametrize("encoding", ["utf-16", "utf-16-le", "utf-16-be"])
+def test_utf16_text_letters_are_read(tmp_path: Path, encoding: str) -> None:
+    text = "Geachte heer,\n\nWij hebben uw bezwaar over de WOZ-waarde ontvangen. Dat kost € 0."
+    path = tmp_path / "brief.txt"
+    path.write_bytes(text.encode(encoding))  # "utf-16" writes a byte order mark, the other two none
+    assert read_letter(path).text == text
+    assert read_letters(tmp_path).letters[0].template_id == "brief"
+    path.write_bytes(b"\x00\x01\x02\x03" * 100)
+    with pytest.raises(InputError, match="binaire inhoud"):
+        read_letter(path)
+
+
+def test_a_file_name_that_is_not_utf8_becomes_readable(tmp_path: Path) -> None:
+    import os
+
+    name = os.fsdecode(b"aanvraag_g\xe9\xe9n.txt")
+    (tmp_path / name).write_text("Wij hebben uw aanvraag ontvangen.", encoding="utf-8")
+    (tmp_path / os.fsdecode(b"kapot_\xe9.pdf")).write_bytes(b"%PDF-1.4 kapot")
+    batch = read_letters(tmp_path)
+    (letter,) = batch.letters
+    assert letter.template_id == "aanvraag_géén" and letter.source_path.endswith("aanvraag_géén.txt")
+    (reason,) = [row["reason"] for row in batch.rejected.rows]
+    assert reason.startswith("kapot_é.pdf: ") and batch.rejected.frame()["reason"].str.encode("utf-8").notna().all()
 
 
 def test_empty_or_missing_letters_folder(tmp_path: Path) -> None:

@@ -21,7 +21,7 @@ from pathlib import Path
 import pandas as pd
 import yaml
 
-from analyzer.errors import InputError
+from analyzer.errors import InputError, printable
 from analyzer.ingest.quarantine import Rejections
 
 LETTER_SUFFIXES = (".txt", ".md", ".docx", ".pdf", ".odt")
@@ -224,7 +224,8 @@ def read_letter(path: Path) -> Letter:
 
 def _letter(path: Path, meta: dict, text: str) -> Letter:
     meta = {str(k).strip().lower(): v for k, v in meta.items() if v not in (None, "")}
-    title = str(meta.pop("title", "") or "").strip() or _first_line(text) or path.stem
+    stem = printable(path.stem)  # a name that is not UTF-8 can be neither shown nor stored as it is
+    title = str(meta.pop("title", "") or "").strip() or _first_line(text) or stem
     valid_from = meta.pop("valid_from", None)
     if valid_from is not None and not isinstance(valid_from, dt.date):
         parsed = pd.to_datetime(str(valid_from), dayfirst=True, errors="coerce")
@@ -235,8 +236,8 @@ def _letter(path: Path, meta: dict, text: str) -> Letter:
         valid_from = valid_from.date()
     opt = lambda key: None if meta.get(key) is None else str(meta.pop(key)).strip()  # noqa: E731
     return Letter(
-        template_id=path.stem,
-        source_path=str(path),
+        template_id=stem,
+        source_path=printable(str(path)),
         format=path.suffix.lower().lstrip("."),
         text=text,
         title=title,
@@ -255,6 +256,11 @@ def _first_line(text: str) -> str:
 
 def _read_text(path: Path) -> str:
     data = path.read_bytes()
+    if encoding := _utf16(data):  # Word and Notepad save "Unicode" text as UTF-16
+        try:
+            return data.decode(encoding)
+        except UnicodeDecodeError:
+            raise InputError(f"{path.name}: UTF-16-bestand met onleesbare tekens") from None
     if b"\x00" in data[:4096]:
         raise InputError(f"{path.name}: dit is geen tekstbestand (binaire inhoud)")
     for encoding in ("utf-8-sig", "cp1252"):
@@ -263,6 +269,22 @@ def _read_text(path: Path) -> str:
         except UnicodeDecodeError:
             continue
     raise InputError(f"{path.name}: onbekende tekenset")
+
+
+def _utf16(data: bytes) -> str | None:
+    """ "utf-16" for text with a UTF-16 byte order mark; "utf-16-le" or "-be" for UTF-16 without one, recognised
+    by its zero bytes: Dutch text is nearly all Latin letters, whose other byte is zero. None otherwise."""
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return "utf-16"
+    head = data[:4096]
+    if len(head) < 4 or len(head) % 2:
+        return None
+    even, odd = head[0::2].count(0), head[1::2].count(0)
+    if odd > 0.8 * len(head) / 2 and even == 0:
+        return "utf-16-le"
+    if even > 0.8 * len(head) / 2 and odd == 0:
+        return "utf-16-be"
+    return None
 
 
 def _split_front_matter(path: Path, text: str) -> tuple[dict, str]:

@@ -7,6 +7,8 @@ from pathlib import Path
 
 import pandas as pd
 
+from analyzer.errors import printable
+
 QUARANTINE_COLUMNS = ["kind", "source_file", "source_row", "column_name", "reason", "raw"]
 
 
@@ -19,14 +21,15 @@ class Rejections:
     rows: list[dict] = field(default_factory=list)
 
     def add(self, row: int | None, column: str | None, reason: str, raw: dict | str | None) -> None:
+        raw = raw if isinstance(raw, dict) else {"_line": raw or ""}
         self.rows.append(
-            {
+            {  # printable: a file name that is not UTF-8 could be neither shown nor stored
                 "kind": self.kind,
-                "source_file": str(self.source),
+                "source_file": printable(str(self.source)),
                 "source_row": row,
                 "column_name": column,
-                "reason": reason,
-                "raw": raw if isinstance(raw, dict) else {"_line": raw or ""},
+                "reason": printable(reason),
+                "raw": {k: printable(v) if isinstance(v, str) else v for k, v in raw.items()},
             }
         )
 
