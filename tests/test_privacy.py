@@ -177,6 +177,42 @@ PLANTED = [
     ("name", "Graag uitleg over de aanslag. Met vriendelijke groet,\nJan de Vries", "Vries"),
     ("name", "vraag over de aanslag. mvg, piet jansen", "jansen"),
     ("name", "m.v.g. K. de Jong", "Jong"),
+    # found by the red-team test of 2026-12-07 (tests below each failed before)
+    ("bsn", "burgerservicenummer 805-888-718 opgegeven door aanvrager", "805-888-718"),
+    ("bsn", "bsn 167 86 84 33 van zoontje doorgegeven", "167 86 84 33"),
+    ("bsn", "klant noemt bsn611148936 voor aanvraag", "611148936"),
+    ("bsn", "BSN 8502739000 (1 cijfer te veel getypt)", "8502739000"),
+    ("iban", "IBAN NL43TRIO943120062 (klant mist een cijfer)", "NL43TRIO943120062"),
+    ("iban", "rekening 2821495625 bij ASN, nog niet als IBAN", "2821495625"),
+    ("phone", "familie in Marokko 00212 612345678", "00212 612345678"),
+    ("phone", "tel nr 06-1234567 (1 cijfer te weinig?)", "06-1234567"),
+    ("email", "mail jan.bakker@gmail,com (komma ipv punt)", "jan.bakker@gmail,com"),
+    ("email", "mail jan.bakker @ gmail.com", "jan.bakker @ gmail.com"),
+    ("postcode", "postcode 3012 ca", "3012 ca"),
+    ("postcode", "postcode 9711-AB", "9711-AB"),
+    ("postcode", "Kerkstraat 12, 3511 jc Utrecht", "3511 jc"),
+    ("address", "woont op Rokin 112-2", "Rokin 112-2"),
+    ("address", "klant woont Het Hoogt 12, Leeuwarden", "Hoogt 12"),
+    ("address", "Jan Pieter Heijestraat 100 1 hoog", "100 1 hoog"),
+    ("address", "KLANT BELT OVER AANSLAG, MEVR JANSEN, KERKSTRAAT 12", "KERKSTRAAT 12"),
+    ("birth_date", "geb: 7 jan '81", "7 jan '81"),
+    ("birth_date", "klant is op 3-4-1978 geboren", "3-4-1978"),
+    ("birth_date", "geboortedatum klopt niet: 12-05-1983 ipv 12-05-1982", "12-05-1982"),
+    ("birth_date", "geboren 3 april (jaar niet doorgegeven)", "3 april"),
+    ("birth_date", "Geboortedatum: 12 - 03 - 1971", "12 - 03 - 1971"),
+    ("birth_date", "geboortedatum 03-04-'78", "03-04-'78"),
+    ("birth_date", "mevr Jansen (01-07-1975), bsn 111222333", "01-07-1975"),
+    ("name", "mevr kowalska heeft geen DigiD", "kowalska"),
+    ("name", "dhr sewdien wil weten waarom toeslag stopt", "sewdien"),
+    ("name", "fam kromodimedjo klaagt over stank riool", "kromodimedjo"),
+    ("name", "dhr ben ali wil paspoort ophalen", "ali"),
+    ("name", "melder kees bakker meldt hondenpoep op speelveld", "bakker"),
+    ("name", "klant sanne de graaf wil haar aanslag in termijnen betalen", "graaf"),
+    ("name", "bewoner fatima bouzid klaagt over schimmel", "bouzid"),
+    ("name", "mijn naam is kees van der wal en ik heb een vraag", "wal"),
+    ("name", "jan de vries belt terug over zijn parkeervergunning", "vries"),
+    ("name", "fatima belt namens haar moeder ivm Wmo", "fatima"),
+    ("name", "achternaam: Tahiri, voornaam Soufiane", "Soufiane"),
 ]
 
 
@@ -254,6 +290,21 @@ GOLDEN_UNCHANGED = [
     "Klant: Ja, met wie spreek ik?",
     "Uw aanvraag is ontvangen. Met vriendelijke groet,\nTeam Belastingen",
     "mevr vraagt of ik de groeten wil doen aan de wijkagent",
+    # from the red-team test of 2026-12-07: typos after a title, street-like words, numbers that are no phone
+    "dhr eblt, afval gedumpt naast container - afgehandeld",
+    "Mevr hefet brief die zij kreeg ontvangen",
+    "mevr lnataarnpaal al 3 weken kapot, eerder gemeld",
+    "chat: mevr. retafval container donderdag niet geleegd",
+    "Standplaats 4 op de zaterdagmarkt, vergunning verlopen",
+    "kapotte lantaarnpaal op het schoolplein 2 dagen al",
+    "klant heeft op Marktplaats 2 fietsen gezien die gestolen zijn",
+    "woont Amsterdam 2 jaar, vraag over afvalpas",
+    "ordernummer 0012345678 bij de webwinkel",
+    "geboren in Marokko, woont sinds 12-3-2001 in Nederland",
+    "2e keer dat mevr belt, in 2026 en 2027 dezelfde aanslag",
+    "gemeente belt terug, buurman belt over overlast",
+    "voornaam klopt niet op de aanslag",
+    "mijn naam is niet goed gespeld op de brief",
 ]
 
 
@@ -324,8 +375,31 @@ def test_deduce_runs_on_the_installed_regex(with_deduce: Pseudonymiser) -> None:
 
 
 def test_regex_only_path_misses_bare_names(regex_only: Pseudonymiser) -> None:
-    """Documents the trade-off: without deduce a bare first name + surname stays."""
-    assert regex_only.pseudonymise("Ilse Brouwer belt terug") == "Ilse Brouwer belt terug"
+    """Documents the trade-off: without deduce a bare first name + surname stays, unless a caller's verb follows
+    it at the start of a note ("Ilse Brouwer belt terug")."""
+    assert regex_only.pseudonymise("gisteren Ilse Brouwer gesproken") == "gisteren Ilse Brouwer gesproken"
+    assert regex_only.pseudonymise("Ilse Brouwer belt terug") == "[NAAM] belt terug"
+
+
+@pytest.mark.parametrize("note", ["A B C 12", "GEEN 12 LETTERS", "X", "1 2 3 A"])
+def test_notes_in_capitals_without_words(any_pseudonymiser: Pseudonymiser, note: str) -> None:
+    """A note in capitals is read again in title case for its streets; one whose title case is the same text made
+    that step call itself without end (RecursionError) before."""
+    assert any_pseudonymiser.pseudonymise(note) == note
+
+
+def test_a_long_run_of_names_is_pseudonymised_in_pieces(with_deduce: Pseudonymiser) -> None:
+    """A pasted list of 1,000 names without punctuation made deduce fail (RecursionError) and 500 took 74 s;
+    texts over DEDUCE_PIECE characters go to deduce in pieces."""
+    from analyzer.privacy import DEDUCE_PIECE, _pieces
+
+    text = "Dhr. " + "Jansen " * 1000 + "belt."
+    assert "Jansen" not in with_deduce.pseudonymise(text)
+    note = "klant belt ivm brief. " * 40 + "\nDhr. Piet Jansen heeft gebeld."
+    starts = _pieces(note)
+    assert starts[0] == 0 and all(b - a <= DEDUCE_PIECE for a, b in zip(starts, [*starts[1:], len(note)]))
+    assert all(note[s - 2 : s] == ". " for s in starts[1:])  # cut after a sentence, not inside one
+    assert "Jansen" not in with_deduce.pseudonymise(note)
 
 
 # --- API contract -------------------------------------------------------------------
