@@ -16,9 +16,9 @@ from collections.abc import Iterable
 
 from analyzer import readability as rd
 from analyzer.findings import find_all
-from analyzer.ingest.letters import split_paragraphs
+from analyzer.ingest.letters import is_boilerplate, split_paragraphs
 from analyzer.schema import READABILITY_SCORES
-from analyzer.syntax import Sentence, SyntaxAnalyzer, default_syntax
+from analyzer.syntax import BULLETS, CLOSERS, TERMINATORS, Sentence, SyntaxAnalyzer, default_syntax
 from analyzer.syntax_frog import FrogSyntax
 
 B1_MAX_AVG_SENTENCE = 15.0
@@ -28,6 +28,14 @@ B1_MAX_OFFICIALESE_PER_100 = 1.0
 B1_MAX_RARE_SHARE = 0.05
 B1_MAX_LINT_LEVEL = 2
 
+# A line of at most this many words without end punctuation is a heading, an address or signature line or a
+# form field, not a sentence ('Uw aanvraag', 'Dorpsstraat 1', 'Afdeling Parkeren', 'Datum: 1 maart 2026').
+NON_SENTENCE_MAX_WORDS = 10
+SENTENCE_END = TERMINATORS | {";"}  # a short line ending in ":" introduces a list or a field
+TOO_LITTLE_TEXT = (
+    "Te weinig tekst om te beoordelen: alleen kopjes, aanhef, adresregels of ondertekening, geen gewone zinnen."
+)
+
 SYNTAX_NOTES = {
     "spacy": "Woordsoorten en zinsbouw uit het Nederlandse taalmodel (models/nl_ud).",
     "lexicon": (
@@ -36,6 +44,23 @@ SYNTAX_NOTES = {
     ),
     "frog": "Met Frog: woordsoorten en zinsbouw uit de Frog-parser.",
 }
+
+
+def is_sentence(sentence: Sentence, text: str) -> bool:
+    """False for the lines of a letter that are not sentences: the salutation and the closing
+    (``is_boilerplate``), and a line of its own without end punctuation of at most ``NON_SENTENCE_MAX_WORDS``
+    words (a heading, an address, date or reference line, a signature line, a form field). A list item
+    ('- uw paspoort') stays a sentence: it is part of the message."""
+    tokens = sentence.tokens
+    if is_boilerplate(text[sentence.start : sentence.end]):
+        return False
+    if tokens[0].text in BULLETS and len(tokens) > 1 and tokens[1].is_word:  # not '*** Details ***'
+        return True
+    last = next((t.text for t in reversed(tokens) if t.text not in CLOSERS), "")
+    before = text[: sentence.start].rsplit("\n", 1)[-1]
+    after = text[sentence.end :].split("\n", 1)[0]
+    own_line = not before.strip() and not after.strip()
+    return last in SENTENCE_END or not own_line or len(sentence.words) > NON_SENTENCE_MAX_WORDS
 
 
 def b1_verdict(summary: dict, counts: Counter, n_sentences: int, lint_level: int | None) -> tuple[str, list[str]]:
@@ -48,7 +73,8 @@ def b1_verdict(summary: dict, counts: Counter, n_sentences: int, lint_level: int
         reasons.append(f"Zinnen zijn gemiddeld {avg:.0f} woorden lang (B1: gemiddeld hooguit 15).")
     over = round((summary["share_sentences_over_20"] or 0) * n_sentences)
     if over and over / n_sentences > B1_MAX_SHARE_OVER_20:
-        reasons.append(f"{over} van de {n_sentences} zinnen hebben meer dan 20 woorden.")
+        verb = "heeft" if over == 1 else "hebben"
+        reasons.append(f"{over} van de {n_sentences} zinnen {verb} meer dan 20 woorden.")
     if counts["passive"] / n_sentences > B1_MAX_PASSIVE_SHARE:
         reasons.append(f"{counts['passive']} keer lijdende vorm: schrijf actief (wie doet wat?).")
     official = counts["officialese"]
@@ -64,8 +90,13 @@ def b1_verdict(summary: dict, counts: Counter, n_sentences: int, lint_level: int
     return ("bijna B1" if len(reasons) == 1 else "boven B1"), reasons
 
 
-def _scores(sentences: list[Sentence], findings: list, which: Iterable[int]) -> dict:
+def _scores(sentences: list[Sentence], findings: list, which: Iterable[int], body: set[int]) -> dict:
+    """Scores and verdict over the sentences ``which`` that are in ``body`` (real sentences). Where ``which``
+    has none (only a heading, a salutation, form fields) the scores are over all of ``which``, so they stay
+    comparable, but there is no verdict: too little text."""
     idx = list(which)
+    judged = [i for i in idx if i in body]
+    idx = judged or idx
     reference = rd.reference_for(sentences)
     stats = [rd.sentence_stats(sentences[i]) for i in idx]
     summary = rd.summarise(stats)
@@ -78,6 +109,8 @@ def _scores(sentences: list[Sentence], findings: list, which: Iterable[int]) -> 
         if s.n_words
     ]
     verdict, reasons = b1_verdict(summary, counts, summary["n_sentences"], lint["lint_level"])
+    if idx and not judged and summary["n_sentences"]:
+        verdict, reasons = "onbekend", [TOO_LITTLE_TEXT]
     return {
         **summary,
         "lint_score": rd._round(lint["lint_score"]),
@@ -108,12 +141,14 @@ def analyze_document(text: str, path: str | None = None, syntax: SyntaxAnalyzer 
     """
     syntax = syntax or default_syntax()
     sentences = syntax.analyze(text or "")
-    findings = find_all(sentences, text or "")
-    doc = _scores(sentences, findings, range(len(sentences)))
+    body = {i for i, s in enumerate(sentences) if is_sentence(s, text or "")}
+    # No findings on a heading, address or signature line ('De heer J. Jansen' is no officialese there)
+    findings = [f for f in find_all(sentences, text or "") if f.sentence in body]
+    doc = _scores(sentences, findings, range(len(sentences)), body)
     paragraphs = []
     for no, (start, end, _) in enumerate(split_paragraphs(text or ""), start=1):
         inside = [i for i, s in enumerate(sentences) if start <= s.start < end]
-        para = _scores(sentences, findings, inside)
+        para = _scores(sentences, findings, inside, body)
         paragraphs.append(
             {
                 "paragraph_no": no,

@@ -124,62 +124,95 @@ def passives(tokens: list[Token], text: str, index: int) -> list[Finding]:
     """'wordt ... verzonden', 'is ... vastgesteld (door)': a form of worden/zijn with a past participle.
 
     The participle is looked for after the auxiliary up to the next finite verb or subordinator (commas
-    around an inserted phrase do not stop it), or just before it in a verb-final clause ('verzonden wordt')."""
+    around an inserted phrase do not stop it), or just before it in a verb-final clause ('verzonden wordt').
+    With 'zijn' a participle that names a state ('is gesloten', 'bent verplicht', ``STATIVE_PARTICIPLES``)
+    is no passive unless a door-phrase says who did it; a participle the tagger calls an adjective counts
+    only with a door-phrase ('is verstuurd door de afdeling')."""
     out = []
     used: set[int] = set()
     for i, a in enumerate(tokens):
         if a.lemma not in ("worden", "zijn") or a.pos not in ("AUX", "VERB") or i in used:
             continue
+        lo, hi = next(((lo, hi) for lo, hi in clause_spans(tokens) if lo <= i < hi), (0, len(tokens)))
+        has_door = any(t.text.lower() == "door" for t in tokens[lo:hi])
         part = None
         for j in range(i + 1, len(tokens)):
             t = tokens[j]
-            if a.dep == "aux:pass" and a.head == j and t.pos == "VERB":
+            if a.dep == "aux:pass" and a.head == j and t.pos == "VERB" and _word(t):
                 part = j  # the parser's passive participle (the tagger may call it finite: 'wordt u verzocht')
                 break
             if t.pos == "SCONJ" or t.text in (";", ":") or (t.is_finite and t.pos in ("AUX", "VERB")):
                 break
-            if t.tag.startswith("WW|vd") and not _prenominal(t, tokens):
+            if _participle(t, tokens, has_door and a.lemma == "zijn"):
                 part = j
                 break
         if part is None:
             for j in range(i - 1, max(-1, i - 4), -1):
                 t = tokens[j]
-                if t.tag.startswith("WW|vd") and not _prenominal(t, tokens):
+                if _participle(t, tokens, has_door and a.lemma == "zijn"):
                     part = j
                     break
                 if t.text in (",", ";") or t.pos == "SCONJ":
                     break
+        while part is not None and part + 1 < len(tokens) and _participle(tokens[part + 1], tokens, False):
+            part += 1  # 'is gegrond verklaard': the last of two participles is the verb
         if part is None or part in used:
             continue
         p = tokens[part]
-        if a.lemma == "zijn" and (p.text.lower() in lex.UNACCUSATIVE_PARTICIPLES or _has_perfect(tokens, i)):
+        low = p.text.lower()
+        if a.lemma == "zijn" and (
+            low in lex.UNACCUSATIVE_PARTICIPLES
+            or (low in lex.STATIVE_PARTICIPLES and not has_door)
+            or any(t.lemma == "hebben" for t in tokens[lo:hi])
+        ):
             continue
         used.update((i, part))
         first, last = (a, p) if i < part else (p, a)
-        agent = _agent(tokens[min(i, part) :], last)
-        who = f"'{agent}'" if agent else "wie het doet (bijvoorbeeld 'wij')"
-        advice = f"Lijdende vorm. Schrijf actief: maak {who} het onderwerp (werkwoord: '{p.lemma}')."
+        agent = _agent(tokens[min(i, part) :], p)
+        subject = SUBJECT_FORMS.get(agent.lower(), agent)
+        who = f"'{subject}'" if subject else "wie het doet (bijvoorbeeld 'wij')"
+        infinitive = p.lemma in lex.open_class("verb") or (p.lemma == low and low.endswith("en"))  # 'ontvangen'
+        verb = f" (werkwoord: '{p.lemma}')" if infinitive else ""
+        advice = f"Lijdende vorm. Schrijf actief: maak {who} het onderwerp{verb}."
         out.append(_finding("passive", first, last, text, advice, index, agent=agent))
     return out
 
 
-def _has_perfect(tokens: list[Token], i: int) -> bool:
-    """'is ... gegaan' with 'hebben' nearby, or 'zijn' used as a main verb before 'geworden'."""
-    return any(t.lemma == "hebben" for t in tokens[max(0, i - 6) : i + 6])
+# A pronoun after 'door' is an object form; as the subject of the active sentence it takes the subject form.
+SUBJECT_FORMS = {"ons": "wij", "mij": "ik", "me": "ik", "hem": "hij", "haar": "zij", "hen": "zij", "hun": "zij",
+                 "jou": "jij", "je": "jij", "ze": "zij"}  # fmt: skip
+
+
+def _word(tok: Token) -> bool:
+    return tok.text.replace("-", "").isalpha()
+
+
+def _participle(tok: Token, tokens: list[Token], adjective_ok: bool) -> bool:
+    """A past participle used as a verb: a word tagged WW|vd (or, with ``adjective_ok``, an adjective whose
+    lemma is a verb: 'verstuurd'), not before a noun ('de vastgestelde waarde') and not negated with 'on-'
+    ('ongebruikt', 'onbetaald': adjectives, there is no verb 'ongebruiken')."""
+    low = tok.text.lower()
+    if not _word(tok) or _prenominal(tok, tokens) or re.match(r"^on(ge|be|ver|ont|her)", low):
+        return False
+    if tok.tag.startswith("WW|vd"):
+        return True
+    return adjective_ok and tok.pos == "ADJ" and tok.lemma != low and tok.lemma in lex.open_class("verb")
 
 
 def _prenominal(tok: Token, tokens: list[Token]) -> bool:
-    """'de vastgestelde waarde': a participle used as an adjective."""
+    """'de vastgestelde waarde', 'een bekend probleem': a participle used as an adjective before a noun."""
     k = tokens.index(tok)
-    return tok.text.lower().endswith("e") and k + 1 < len(tokens) and tokens[k + 1].pos in ("NOUN", "ADJ")
+    nxt = tokens[k + 1].pos if k + 1 < len(tokens) else ""
+    return nxt == "NOUN" or (tok.text.lower().endswith("e") and nxt == "ADJ")
 
 
-def _agent(clause: list[Token], after: Token) -> str:
+def _agent(clause: list[Token], participle: Token) -> str:
+    """The words after 'door', up to the participle or the next verb or preposition."""
     for k, t in enumerate(clause):
         if t.text.lower() == "door" and k + 1 < len(clause):
             words = []
             for u in clause[k + 1 : k + 5]:
-                if not u.is_word or u.pos in ("VERB", "AUX", "ADP"):
+                if not u.is_word or u.pos in ("VERB", "AUX", "ADP") or u.start == participle.start:
                     break
                 words.append(u.text)
             return " ".join(words)
@@ -203,6 +236,8 @@ def lexicon_matches(
             span = words[pos : pos + len(entry.words)]
             if len(span) < len(entry.words) or any(j in covered for j in span):
                 continue
+            if entry.when and not CONTEXTS[entry.when](tokens, span[0], span[-1]):
+                continue
             if all(tokens[j].text.lower() == w or tokens[j].lemma == w for j, w in zip(span, entry.words)):
                 first, last = tokens[span[0]], tokens[span[-1]]
                 found = text[first.start : last.end]
@@ -216,6 +251,44 @@ def lexicon_matches(
                 covered.update(span)
                 break
     return out
+
+
+_REFLEXIVE = frozenset("me mij je zich ons u uzelf".split())
+_DETERMINERS = frozenset("de het een uw zijn haar mijn jouw hun onze ons dit dat deze die".split())
+
+
+def _te_infinitive(tokens: list[Token], first: int, last: int) -> bool:
+    return any(t.text.lower() == "te" for t in tokens[last + 1 :])
+
+
+def _has_object(tokens: list[Token], first: int, last: int) -> bool:
+    nxt = next((t for t in tokens[last + 1 :] if t.is_word), None)
+    return nxt is not None and nxt.pos in ("PRON", "DET", "NOUN", "PROPN") and nxt.text.lower() != "of"
+
+
+def _not_reflexive(tokens: list[Token], first: int, last: int) -> bool:
+    return not any(t.text.lower() in _REFLEXIVE for t in tokens[last + 1 : last + 3])
+
+
+def _no_determiner(tokens: list[Token], first: int, last: int) -> bool:
+    prev = next((t for t in reversed(tokens[:first]) if t.is_word), None)
+    return prev is None or prev.text.lower() not in _DETERMINERS
+
+
+def _before_noun(tokens: list[Token], first: int, last: int) -> bool:
+    nxt = next((t for t in tokens[last + 1 :] if t.is_word), None)
+    return nxt is not None and nxt.pos in ("NOUN", "ADJ")
+
+
+# The contexts an officialese entry can ask for (column "when" of data/officialese.tsv), given the tokens and
+# the first and last index of the match.
+CONTEXTS = {
+    "te": _te_infinitive,
+    "object": _has_object,
+    "not-reflexive": _not_reflexive,
+    "no-determiner": _no_determiner,
+    "before-noun": _before_noun,
+}
 
 
 def rare_words(tokens: list[Token], text: str, index: int, covered: set[int]) -> list[Finding]:

@@ -13,6 +13,7 @@ Everything is loaded once per process (``functools.cache``) from ``analyzer/data
 from __future__ import annotations
 
 import gzip
+import math
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -89,6 +90,15 @@ UNACCUSATIVE_PARTICIPLES = frozenset(
     "thuisgekomen binnengekomen overgegaan meegegaan uitgegaan".split()
 )
 
+# Participles that with 'zijn' name a state, not an event someone does (adjectival passive): 'U bent
+# verplicht ...', 'Het loket is gesloten', 'De gemeente is gevestigd aan ...'. No passive without a door-phrase.
+STATIVE_PARTICIPLES = frozenset(
+    "gesloten geopend gevestigd gelegen verplicht genoodzaakt gerechtigd verschuldigd inbegrepen getrouwd "
+    "gehuwd gescheiden verbonden betrokken verzekerd gewend geïnteresseerd bedoeld bestemd gebaseerd "
+    "verboden toegestaan vereist gewenst verhinderd bezet verwant verliefd verbaasd teleurgesteld "
+    "opgelucht bezorgd gespecialiseerd ingesteld gehandicapt".split()
+)
+
 
 @cache
 def function_words() -> dict[str, str]:
@@ -131,11 +141,15 @@ def zipf(word: str) -> float:
     return zipf_table().get(word.lower(), ZERO_COUNT_ZIPF)
 
 
+@cache
 def word_zipf(word: str, lemma: str = "") -> float:
-    """How familiar a word is: the higher Zipf of form and lemma; a compound noun from LiNT-II's list
-    counts as familiar as its rarer part ('stempas' = 'stem' + 'pas'), since readers know both parts."""
+    """How familiar a word is: the highest of the Zipf of its form, its lemma, its lemma family (all forms
+    together: 'voetgangers' counts with 'voetganger', 'tarieven' with 'tarief') and, for a compound, its
+    rarer part ('quarantaineperiode' = 'quarantaine' + 'periode', 'watermeter' = 'water' + 'meter'), since
+    readers know a compound of two words they know. Compounds are split by LiNT-II's noun list (its head)
+    or, for other words, at the split whose rarer part is most frequent (both parts Dutch words)."""
     low = word.lower()
-    best = max(zipf(low), zipf(lemma) if lemma else ZERO_COUNT_ZIPF)
+    best = max(zipf(low), zipf(lemma) if lemma else ZERO_COUNT_ZIPF, family_zipf(low), family_zipf(lemma))
     head = noun_table().get(low, noun_table().get(lemma, ("", "")))[1]
     for ending in (head, head + "en", head + "s", head + "n") if head else ():
         if low.endswith(ending) and len(low) > len(ending) + 2:
@@ -143,7 +157,70 @@ def word_zipf(word: str, lemma: str = "") -> float:
             parts = [zipf(modifier), zipf(modifier[:-1]) if modifier.endswith(("s", "e")) else ZERO_COUNT_ZIPF]
             best = max(best, min(max(parts), zipf(head)))
             break
+    return max(best, compound_zipf(low))
+
+
+COMPOUND_MIN_PART = 3  # letters in each part of a split compound ('bij' + 'lage'): shorter parts split anything
+
+
+def compound_zipf(word: str) -> float:
+    """The Zipf of the rarer part of the best two-part split of ``word`` into Dutch words (a linking 's',
+    'e' or 'en' may end the first part: 'verkeersbord', 'pannenkoek'); ZERO_COUNT_ZIPF when none.
+    The last part must be a Dutch noun, verb or adjective (by lemma), so an English or odd piece such as
+    'having' in 'handhaving' does not count."""
+    low = word.lower()
+    best = ZERO_COUNT_ZIPF
+    if not low.isalpha():
+        return best
+    for k in range(COMPOUND_MIN_PART, len(low) - COMPOUND_MIN_PART + 1):
+        first, last = low[:k], low[k:]
+        if not _dutch_content_word(last):
+            continue
+        links = [first] + [first[: -len(link)] for link in ("s", "e", "en") if first.endswith(link)]
+        first_zipf = max(family_zipf(f) for f in links if len(f) >= COMPOUND_MIN_PART) if links else best
+        best = max(best, min(first_zipf, family_zipf(last)))
     return best
+
+
+def _dutch_content_word(word: str) -> bool:
+    nouns = noun_table()
+    lists = (open_class("noun"), open_class("verb"), open_class("adj"))
+    return any(b in nouns or any(b in words for words in lists) for b in {word, *base_forms(word)})
+
+
+def base_forms(word: str) -> set[str]:
+    """Possible base forms of an inflected Dutch word that SUBTLEX-NL knows: 'tarieven' -> 'tarief',
+    'gemeentelijke' -> 'gemeentelijk', 'voetgangers' -> 'voetganger', 'lage' -> 'laag', 'bussen' -> 'bus'."""
+    low = word.lower()
+    stems = []
+    if low.endswith("en") and len(low) > 4:
+        stems.append(low[:-2])
+    if low.endswith(("e", "s")) and len(low) > 3:
+        stems.append(low[:-1])
+    out = set()
+    for stem in stems:
+        out.add(stem)
+        if stem[-1] in "vz":
+            out.add(stem[:-1] + {"v": "f", "z": "s"}[stem[-1]])  # tarieven -> tarief, reizen -> reis
+        if len(stem) > 2 and stem[-1] == stem[-2] and stem[-1] not in "aeiou":
+            out.add(stem[:-1])  # bussen -> bus
+        if len(stem) > 2 and stem[-2] in "aeou" and stem[-1] not in "aeiouy" and stem[-3] not in "aeiouy":
+            out.add(stem[:-1] + stem[-2:])  # lage -> laag, straten -> straat
+    table = zipf_table()
+    return {b for b in out if len(b) >= COMPOUND_MIN_PART and b in table}
+
+
+@cache
+def family_zipf(word: str) -> float:
+    """Zipf of a word's lemma family: the summed frequency of the word, its base forms and their regular
+    inflections (+e, +en, +s); ZERO_COUNT_ZIPF for an empty or unknown word."""
+    low = word.lower()
+    if not low:
+        return ZERO_COUNT_ZIPF
+    table = zipf_table()
+    forms = {low} | {f for b in base_forms(low) for f in (b, b + "e", b + "en", b + "s")}
+    total = sum(10 ** table[f] for f in forms if f in table)
+    return math.log10(total) if total else ZERO_COUNT_ZIPF
 
 
 @cache
@@ -204,11 +281,13 @@ def open_class(pos: str) -> frozenset[str]:
 
 @dataclass(frozen=True)
 class LexiconEntry:
-    """A formal word or phrase with its plain alternative(s) and an optional note."""
+    """A formal word or phrase with its plain alternative(s), an optional note and the context it needs
+    (``when``: a name in analyzer.findings.CONTEXTS; empty: anywhere)."""
 
     words: tuple[str, ...]
     plain: str
     note: str = ""
+    when: str = ""
 
 
 def _read_tsv(name: str) -> list[list[str]]:
@@ -224,7 +303,7 @@ def _read_tsv(name: str) -> list[list[str]]:
 def officialese() -> tuple[LexiconEntry, ...]:
     """The officialese lexicon (data/officialese.tsv), longest entries first."""
     entries = [
-        LexiconEntry(tuple(row[0].lower().split()), row[1].strip(), (row[2] if len(row) > 2 else "").strip())
+        LexiconEntry(tuple(row[0].lower().split()), row[1].strip(), *(cell.strip() for cell in row[2:4]))
         for row in _read_tsv("officialese.tsv")
     ]
     return tuple(sorted(entries, key=lambda e: -len(e.words)))
@@ -244,6 +323,18 @@ ABBREVIATIONS = (
     "i.c. i.c.m. i.o.m. i.p.v. i.s.m. i.t.t. i.v.m. i.h.a. ing. incl. ir. jl. jhr. jr. kl. m.a.w. "
     "m.b.t. m.b.v. m.i.v. m.n. max. min. mr. mw. mevr. mej. n.a.v. n.b. nl. nr. o.a. o.b.v. o.i.d. "
     "o.l.v. o.m. o.v.v. p.a. p.p. p.o. pag. prof. resp. s.v.p. t.a.v. t.b.v. t.g.v. t.o.v. t.w. t.z.t. "
-    "tel. u.i.t. v.a. v.d. vgl. vnl. vlg. vs. w.o. z.g.a.n. z.i. z.o.z. z.s.m. zgn. zg. lid. sub. "
+    "tel. u.i.t. v.a. v.d. vgl. vnl. vlg. vs. w.o. z.g.a.n. z.i. z.o.z. z.s.m. zgn. zg. sub. "
     "jan. feb. mrt. apr. jun. jul. aug. sep. sept. okt. nov. dec. wo. do. vr. za. zo. di. ma."
 ).split()
+# Abbreviations that can close a sentence: before a capitalised word their full stop ends the sentence too
+# ('Ook papier, glas enz. Daarna ...', 'Bel ons a.u.b. Wij ...', 'op ma. Dan ...'). Titles and abbreviations
+# that need a word after them (dhr., t.a.v., o.a., art., nr.) are not here: 'dhr. Jansen' stays one sentence.
+SENTENCE_FINAL_ABBREVIATIONS = frozenset(
+    (
+        "enz. etc. e.d. e.a. e.o. e.v. a.u.b. s.v.p. n.v.t. n.b. o.i.d. jl. z.s.m. t.z.t. z.o.z. "
+        "jan. feb. mrt. apr. jun. jul. aug. sep. sept. okt. nov. dec. ma. di. wo. do. vr. za. zo."
+    ).split()
+)
+# Abbreviations spelled like an ordinary word or name: before a capital they are that word plus a full stop
+# ('Doe het zo. Dan ...', 'Ik sprak met Jan. Hij ...').
+WORD_LIKE_ABBREVIATIONS = frozenset("zo jan".split())

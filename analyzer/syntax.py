@@ -86,20 +86,39 @@ class SyntaxAnalyzer(Protocol):
     def analyze(self, text: str) -> list[Sentence]: ...
 
 
+COMMON_WORD_ZIPF = 4.0  # SUBTLEX-NL: a word seen 10+ times per million is an ordinary word, not an abbreviation
+
+
 @cache
 def _tokenizer():
     import spacy
     from spacy.symbols import ORTH
 
     nlp = spacy.blank("nl")
+    # spaCy's Dutch exceptions include legal abbreviations spelled like ordinary words ('dat.', 'al.', 'best.',
+    # 'bel.'): keep those words and their full stop apart, or 'Ik weet dat. Hij ...' stays one sentence.
+    ours = {a.lower() for a in lex.ABBREVIATIONS}
+    nlp.tokenizer.rules = {
+        form: tokens
+        for form, tokens in nlp.tokenizer.rules.items()
+        if not _word_with_stop(form) or form.lower() in ours
+    }
     for abbr in lex.ABBREVIATIONS:
         for form in {abbr, abbr[:1].upper() + abbr[1:]}:
             nlp.tokenizer.add_special_case(form, [{ORTH: form}])
     return nlp.tokenizer
 
 
+def _word_with_stop(form: str) -> bool:
+    bare = form[:-1]
+    return form.endswith(".") and bare.isalpha() and lex.zipf(bare) >= COMMON_WORD_ZIPF
+
+
 def split_sentences(text: str) -> list[list[tuple[str, int, int]]]:
-    """Sentences as lists of (token text, start, end); abbreviations such as o.a., d.d., art. stay inside."""
+    """Sentences as lists of (token text, start, end); abbreviations such as o.a., d.d., art. stay inside.
+
+    An abbreviation ends the sentence too when it can close one and a capital follows ('enz. Daarna',
+    'Doe het zo. Dan'); a list number at the start of a line ('1. Vul ... in.') is left out."""
     doc = _tokenizer()(text)
     sentences: list[list[tuple[str, int, int]]] = []
     current: list[tuple[str, int, int]] = []
@@ -116,14 +135,20 @@ def split_sentences(text: str) -> list[list[tuple[str, int, int]]]:
             continue
         start = tok.idx
         end = start + len(tok.text)
+        if not current and _list_number(doc, i):
+            i += 2  # '1.' before a list item: no word and no sentence of its own
+            continue
         inside = next(((a, b) for a, b in markers if a <= start < b), None)
+        abbreviation_end = inside is None and _abbreviation_ends_sentence(doc, i)
         if inside is not None:  # a whole «marker» becomes one token
             while i + 1 < n and doc[i + 1].idx < inside[1]:
                 i += 1
             current.append((text[inside[0] : inside[1]], inside[0], inside[1]))
+        elif abbreviation_end and _word_like(tok.text):  # 'zo.', 'Jan.', 'ING.': the word, then a full stop
+            current += [(tok.text[:-1], start, end - 1), (".", end - 1, end)]
         else:
             current.append((tok.text, start, end))
-        boundary = tok.text in TERMINATORS
+        boundary = (tok.text in TERMINATORS and not _abbreviation_stop(doc, i)) or abbreviation_end
         while boundary and i + 1 < n and doc[i + 1].text in CLOSERS and not tok.whitespace_:
             i += 1
             tok = doc[i]
@@ -142,6 +167,50 @@ def split_sentences(text: str) -> list[list[tuple[str, int, int]]]:
 
 def _has_alnum(token: str) -> bool:
     return any(ch.isalnum() for ch in token)
+
+
+def _next_word(doc, i: int):
+    """The next non-space token after ``doc[i]``, or None."""
+    return next((doc[j] for j in range(i + 1, len(doc)) if not doc[j].is_space), None)
+
+
+def _word_like(form: str) -> bool:
+    """'zo.', 'Jan.', 'ING.': an abbreviation spelled like a word, a name or an acronym."""
+    bare = form[:-1]
+    return bare.lower() in lex.WORD_LIKE_ABBREVIATIONS or (len(bare) > 1 and bare.isalpha() and bare.isupper())
+
+
+def _abbreviation_ends_sentence(doc, i: int) -> bool:
+    """An abbreviation token that can close a sentence, at the end of the text or before a capital."""
+    tok = doc[i]
+    form = tok.text
+    if len(form) < 2 or not form.endswith(".") or form in TERMINATORS:
+        return False
+    if form.lower() not in lex.SENTENCE_FINAL_ABBREVIATIONS and not _word_like(form):
+        return False
+    nxt = _next_word(doc, i)
+    return nxt is None or (bool(tok.whitespace_ or doc[i + 1].is_space) and nxt.text[:1].isupper())
+
+
+def _abbreviation_stop(doc, i: int) -> bool:
+    """'Uw klantnr. is ...': the full stop of a word that ends in an abbreviation ('nr', 'tel') and is not a
+    word itself, before a word in lower case, is part of that abbreviation."""
+    if doc[i].text != "." or i == 0 or doc[i - 1].whitespace_:
+        return False
+    word = doc[i - 1].text.lower()
+    nxt = _next_word(doc, i)
+    if not word.isalpha() or nxt is None or not nxt.text[:1].islower() or lex.zipf(word) > lex.ZERO_COUNT_ZIPF:
+        return False
+    return any(word.endswith(a[:-1]) for a in _ABBREVIATIONS if len(a) > 2 and "." not in a[:-1])
+
+
+def _list_number(doc, i: int) -> bool:
+    """'1.' or '12.' at the start of a line, before a word: a list number."""
+    tok = doc[i]
+    if not (tok.text.isdigit() and len(tok.text) <= 2 and i + 2 < len(doc) and doc[i + 1].text == "."):
+        return False
+    before = tok.doc.text[: tok.idx].rsplit("\n", 1)[-1]
+    return not before.strip() and bool(doc[i + 1].whitespace_) and doc[i + 2].text[:1].isalpha()
 
 
 def _newline_breaks(space: str, current: list, doc, next_i: int) -> bool:

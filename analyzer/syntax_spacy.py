@@ -97,13 +97,22 @@ def _sentence(raw: list[tuple[str, int, int]], doc) -> Sentence:
         if MARKER_RE.fullmatch(text):
             tokens.append(Token(text, start, end, text.lower(), "X", "", tok.head.i, tok.dep_, marker=True))
             continue
-        lemma = plain_lemma(text, (tok.lemma_ or text).lower())
         pos, tag = CLOSED_CLASS_FIXES.get(text.lower(), (tok.pos_ or "X", tok.tag_))
+        lemma = _lemma(text, (tok.lemma_ or text).lower(), pos)
         if pos in NOUN_BACKOFF_POS and not tag.startswith(NOUN_BACKOFF_KEEP) and _lexicon_noun(text.lower()):
             pos, tag = "NOUN", "N|soort"
         head = tok.head.i  # the root points to itself, as in spaCy
         tokens.append(Token(text, start, end, lemma, pos, tag, head, tok.dep_))
     return Sentence(raw[0][1], raw[-1][2], tuple(_imperative(tokens)), parsed=True)
+
+
+def _lemma(text: str, ud_lemma: str, pos: str) -> str:
+    """The written lemma; a separable verb whose particle is in the form is particle + verb: 'uit_nodigen' for
+    'uitgenodigd' is 'uitnodigen' (``plain_lemma`` keeps the participle's 'ge': 'uitgenodigen')."""
+    parts = [p for p in ud_lemma.split("_") if p]
+    if pos in ("VERB", "AUX") and len(parts) > 1 and text.lower().startswith(parts[0]):
+        return "".join(parts)
+    return plain_lemma(text, ud_lemma)
 
 
 def _lexicon_noun(low: str) -> bool:

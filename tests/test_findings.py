@@ -5,10 +5,10 @@ from __future__ import annotations
 import pytest
 
 from analyzer import nl_lexicon as lex
-from analyzer.findings import FINDING_LABELS, find_all, verb_of_noun
+from analyzer.findings import FINDING_LABELS, RARE_ZIPF, find_all, verb_of_noun
 from analyzer.ingest.letters import clean_text, split_paragraphs
 from analyzer.readability import analyze_document
-from analyzer.syntax import LexiconSyntax
+from analyzer.syntax import LexiconSyntax, default_syntax
 
 LONG = (
     "Het bezwaarschrift dient te zijn ondertekend en bevat ten minste de naam en het adres van de indiener, "
@@ -51,6 +51,49 @@ def test_officialese_lexicon_has_a_few_hundred_entries_with_source():
 
 
 @pytest.mark.parametrize(
+    "text",
+    [
+        "Dient u een bezwaar in? Doe dat dan binnen zes weken.",  # 'indienen', not 'dienen ... te'
+        "Dit formulier dient als bewijs van inschrijving.",
+        "Ik realiseer me dat dit vervelend voor u is.",
+        "Informeer bij de balie naar de openingstijden.",
+        "U kunt informeren of er nog plaats is.",
+        "Het is niet bedoeld als straf.",
+        "Uw uiterlijk moet op de foto goed te zien zijn.",
+        "U kunt in beroep gaan bij de rechtbank.",
+    ],
+)
+def test_officialese_needs_its_context(text):
+    assert findings(text, "officialese") == []
+
+
+@pytest.mark.parametrize(
+    ("text", "span", "plain"),
+    [
+        ("U dient het bedrag binnen 14 dagen te betalen.", "dient", "moeten"),
+        ("Wij informeren u graag over de nieuwe regels.", "informeren", "laten weten"),
+        ("U wordt geacht het formulier terug te sturen.", "wordt geacht", "moeten"),
+        ("Betaal uiterlijk 1 mei.", "uiterlijk", "op zijn laatst"),
+        ("De in artikel 3 bedoelde kosten betaalt u zelf.", "bedoelde", "genoemde"),
+        ("Wij hebben vastgesteld dat u te veel heeft ontvangen.", "vastgesteld dat", "zien dat"),
+        ("U bent bevoegd om namens uw moeder te tekenen.", "bent bevoegd", "mogen"),
+    ],
+)
+def test_officialese_in_context(text, span, plain):
+    (found,) = findings(text, "officialese")
+    assert (found.text, found.extra["plain"][0]) == (span, plain)
+
+
+def test_plain_alternatives_are_not_flagged_themselves():
+    circular = []
+    for entry in lex.officialese():
+        for alternative in entry.plain.split(" / "):
+            flagged = findings(alternative, "officialese") + findings(alternative, "jargon")
+            circular += [(" ".join(entry.words), alternative) for _ in flagged]
+    assert circular == []
+
+
+@pytest.mark.parametrize(
     ("text", "span", "agent"),
     [
         ("De brief wordt door de gemeente verzonden.", "wordt door de gemeente verzonden", "de gemeente"),
@@ -84,6 +127,40 @@ def test_no_passive_in_active_or_perfect_sentences(text):
     assert findings(text, "passive") == []
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Het bedrag is € 1.234,56.",  # a participle is a word
+        "U bent verplicht dit te melden.",  # 'zijn' + a participle that names a state
+        "De gemeente is gevestigd aan het Stadhuisplein 1.",
+        "Het loket is op maandag gesloten.",
+        "De termijn is ongebruikt verstreken.",  # 'ongebruikt' is an adjective
+        "Het is een bekend probleem.",
+    ],
+)
+def test_no_passive_for_a_state_or_a_non_word(text):
+    for syntax in (LexiconSyntax(), default_syntax()):
+        assert [f.text for f in find_all(syntax.analyze(text), text) if f.type == "passive"] == []
+
+
+@pytest.mark.parametrize(
+    ("text", "verb", "subject"),
+    [
+        ("U bent uitgenodigd voor een gesprek.", "uitnodigen", ""),
+        ("Dat moet zo snel mogelijk uitgevoerd worden.", "uitvoeren", ""),
+        ("Het bezwaar is gegrond verklaard.", "verklaren", ""),
+        ("Uw aanvraag is door ons ontvangen.", "ontvangen", "wij"),
+        ("De brief is door haar verstuurd.", "versturen", "zij"),
+        ("Het loket wordt door de gemeente gesloten.", "sluiten", "de gemeente"),
+    ],
+)
+def test_passive_advice_names_the_infinitive_and_a_subject_form(text, verb, subject):
+    (found,) = [f for f in find_all(default_syntax().analyze(text), text) if f.type == "passive"]
+    assert f"(werkwoord: '{verb}')" in found.suggestion
+    who = f"maak '{subject}' het onderwerp" if subject else "bijvoorbeeld 'wij'"
+    assert who in found.suggestion
+
+
 def test_long_sentence_with_split_point():
     (found,) = findings(LONG, "long_sentence")
     assert found.start == 0 and found.end == len(LONG)
@@ -115,6 +192,22 @@ def test_rare_and_technical_words_get_a_hint():
     assert by_text["ommezijde"].type == "rare_word"
     assert "kalenderjaar" not in by_text  # a compound of two frequent words is not rare
     assert verb_of_noun("verstrekking") == "verstrekken" and verb_of_noun("tafel") is None
+
+
+@pytest.mark.parametrize(
+    "word",
+    ["bijlage", "watermeter", "aanmelding", "quarantaineperiode", "mailen", "voetgangers", "tarieven", "gemeentelijke"],
+)
+def test_compounds_of_common_words_and_inflected_forms_are_not_rare(word):
+    assert lex.word_zipf(word, lex.lemma(word)) >= RARE_ZIPF
+
+
+def test_a_compound_is_not_rarer_than_its_words_apart():
+    joined = "U mag niet naar buiten tijdens de quarantaineperiode."
+    apart = "U mag niet naar buiten tijdens de quarantaine periode."
+    assert findings(joined, "rare_word") == findings(apart, "rare_word") == []
+    assert lex.word_zipf("ommezijde") < RARE_ZIPF and lex.word_zipf("invorderingsrente") < RARE_ZIPF
+    assert lex.base_forms("tarieven") >= {"tarief"} and "laag" in lex.base_forms("lage")
 
 
 def test_spans_index_into_the_text_passed_in():

@@ -120,6 +120,60 @@ def test_sentence_splitting_on_punctuation_and_lines():
     assert len(split_sentences("Dit is een zin die over\ntwee regels loopt.")) == 1
 
 
+@pytest.mark.parametrize(
+    ("text", "sentences"),
+    [
+        ("U bent lid. Dat is fijn.", ["U bent lid.", "Dat is fijn."]),
+        ("Doe het zo. Dan gaat het snel.", ["Doe het zo.", "Dan gaat het snel."]),
+        ("Ik sprak met Jan. Hij zei dat het klopt.", ["Ik sprak met Jan.", "Hij zei dat het klopt."]),
+        ("Ik weet dat. Hij ook.", ["Ik weet dat.", "Hij ook."]),  # 'dat.' is a legal abbreviation in spaCy
+        ("Ook papier, glas enz. Daarna het plastic.", ["Ook papier, glas enz.", "Daarna het plastic."]),
+        ("Neem contact op, a.u.b. Wij bellen u.", ["Neem contact op, a.u.b.", "Wij bellen u."]),
+        ("Vraag 3 is n.v.t. Sla die over.", ["Vraag 3 is n.v.t.", "Sla die over."]),
+        ("Dit geldt voor ING. Andere banken volgen.", ["Dit geldt voor ING.", "Andere banken volgen."]),
+        ("Uw klantnr. is 12345.", ["Uw klantnr. is 12345."]),
+        ("Bel mevr. Jansen of dhr. De Vries. Zij helpen u.", ["Bel mevr. Jansen of dhr. De Vries.", "Zij helpen u."]),
+        ("Wij komen op 5 jan. langs.", ["Wij komen op 5 jan. langs."]),
+        ("1. Vul het formulier in.\n2. Stuur het op.", ["Vul het formulier in.", "Stuur het op."]),
+    ],
+)
+def test_sentence_ends_after_an_abbreviation_that_can_close_it(text, sentences):
+    found = split_sentences(text)
+    assert [text[s[0][1] : s[-1][2]] for s in found] == sentences
+    words = [t for s in LexiconSyntax().analyze(text) for t in s.words]
+    assert all(t.text not in ("zo.", "lid.", "Jan.", "dat.") for t in words)  # the word, then a full stop
+
+
+BODY = (
+    "Wij hebben uw aanvraag voor een parkeervergunning voor bewoners op 3 maart via de website van de gemeente "
+    "ontvangen.\nWij beoordelen uw aanvraag binnen acht weken en sturen u daarna een brief met ons besluit.\n"
+    "U hoeft op dit moment niets te doen, want wij vragen u om extra gegevens als dat nodig is.\n"
+    "Heeft u nog vragen over uw aanvraag of over deze brief, bel ons dan op werkdagen tussen 9 en 17 uur.\n"
+)
+LETTER_LINES = (
+    "De heer J. Jansen\nDorpsstraat 1\n1234 AB Lindenoord\n\nGeachte heer, mevrouw,\n\n# Uw aanvraag\n\n"
+    + BODY
+    + "\nMet vriendelijke groet,\n\nGemeente Lindenoord\nAfdeling Parkeren\n"
+)
+
+
+def test_headings_salutation_address_and_signature_are_not_sentences():
+    body, letter = analyze_document(BODY), analyze_document(LETTER_LINES)
+    assert letter["n_sentences"] == body["n_sentences"] == 4
+    assert letter["avg_sentence_length"] == body["avg_sentence_length"] > 15
+    assert letter["b1_verdict"] == body["b1_verdict"] == "boven B1"
+    # the same findings, none on the lines around the body ('De heer J. Jansen' gets no 'meneer')
+    assert [(f["type"], f["text"]) for f in letter["findings"]] == [(f["type"], f["text"]) for f in body["findings"]]
+
+
+@pytest.mark.parametrize("text", ["# Uw aanvraag", "Uw aanvraag\n", "Geachte heer Jansen,\n\nMet vriendelijke groet,"])
+def test_a_text_without_a_real_sentence_gets_no_verdict(text):
+    result = analyze_document(text)
+    assert result["b1_verdict"] == "onbekend"
+    assert result["b1_reasons"][0].startswith("Te weinig tekst")
+    assert result["findings"] == []
+
+
 def test_markers_are_not_words_and_spans_index_the_text():
     text = "Geachte «naam», u betaalt «bedrag» vóór «datum»."
     sentence = LexiconSyntax().analyze(text)[0]
