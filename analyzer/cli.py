@@ -508,7 +508,9 @@ def cmd_readability(args: argparse.Namespace) -> int:
         )
     results = analyze_documents([x.text for x in letters], [x.source_path for x in letters], use_frog=args.frog)
     if args.format == "json":
-        text = json.dumps(results, ensure_ascii=False, indent=2, default=str)
+        # the text the findings' start and end point into: the file's text without front matter and markup
+        full = [{**r, "text": letter.text} for r, letter in zip(results, letters)]
+        text = json.dumps(full, ensure_ascii=False, indent=2, default=str)
         if args.out:
             with writing(args.out):
                 Path(args.out).write_text(text + "\n", encoding="utf-8")

@@ -139,6 +139,7 @@ def test_readability_command(tmp_path, letters_dir, capsys) -> None:
     assert expected <= set(doc)
     assert any(f["type"] == "officialese" and f["text"].lower() == "indien" for f in doc["findings"])
     assert all({"type", "start", "end", "text", "suggestion"} <= set(f) for f in doc["findings"])
+    assert all(doc["text"][f["start"] : f["end"]] == f["text"] for f in doc["findings"])  # offsets into "text"
     assert main(["readability", str(letters_dir)]) == 0
     table = capsys.readouterr().out
     assert "woz-beschikking.md" in table and "B1-oordeel" in table

@@ -331,3 +331,18 @@ def test_frog_cross_check_reports_lint_and_pos_agreement():
         "content_words_per_clause",
         "proportion_concrete_nouns",
     }
+
+
+def test_a_text_in_another_language_gets_no_verdict_and_no_findings() -> None:
+    from analyzer.b1 import NOT_DUTCH, analyze_document, looks_dutch
+
+    english = (
+        "Dear Sir or Madam,\n\nWe have received your application for a parking permit. We will assess your "
+        "application within eight weeks. If you have any questions, please call us.\n\nKind regards,"
+    )
+    result = analyze_document(english)
+    assert result["b1_verdict"] == "onbekend" and result["b1_reasons"] == [NOT_DUTCH]
+    assert result["findings"] == []
+    dutch = "Wij hebben uw aanvraag voor een parkeervergunning ontvangen. U hoort binnen acht weken van ons. " * 2
+    assert looks_dutch(dutch) and analyze_document(dutch)["b1_verdict"] == "B1"
+    assert looks_dutch("Please call us.")  # too short to tell: judged as Dutch
