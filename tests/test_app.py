@@ -382,9 +382,16 @@ def test_downloads_are_rounded_with_dutch_dates() -> None:
 def test_concept_upload_lets_the_analyzer_judge_the_file(monkeypatch, app_store) -> None:
     at = _app(monkeypatch, app_store, "views/concept.py")
     assert list(at.file_uploader(key="concept_bestand").proto.type) == []  # no English "files are not allowed"
-    at.file_uploader(key="concept_bestand").upload("concept.odt", b"odt", "application/octet-stream").run()
+    at.file_uploader(key="concept_bestand").upload("concept.rtf", b"{\\rtf1}", "application/rtf").run()
     assert not at.exception, [e.value for e in at.exception]
-    assert any("concept.odt: dit bestandstype kan niet gecontroleerd worden" in e.value for e in at.error)
+    assert any("concept.rtf: dit bestandstype kan niet gecontroleerd worden" in e.value for e in at.error)
+    # the formats analyze reads are all accepted: a Markdown draft with a heading is checked
+    at.file_uploader(key="concept_bestand").upload(
+        "concept.md", f"# Uw bezwaar\n\n{OFFICIALESE}".encode(), "text/markdown"
+    )
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert "ambtelijk" in set(_tables(at)[0]["soort"])
     # A file and pasted text: the file is checked, and the page says so
     at.file_uploader(key="concept_bestand").upload("concept.txt", OFFICIALESE.encode(), "text/plain")
     at.text_area(key="concept_tekst").input("Een heel andere tekst.").run()

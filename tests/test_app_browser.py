@@ -171,7 +171,7 @@ def test_pages_in_a_real_browser(server, browser, tmp_path) -> None:
         "return [q('[data-testid=stFileUploaderDropzone] button p'),"
         " q('[data-testid=stFileUploaderDropzoneInstructions] span')];"
     )
-    assert shown == ['"Bestand kiezen"', '"of sleep het hierheen • hooguit 5 MB • TXT, DOCX, PDF"'], shown
+    assert shown == ['"Bestand kiezen"', '"of sleep het hierheen • hooguit 5 MB • TXT, DOCX, PDF, MD, ODT"'], shown
     # A file over 5 MB reaches the page (the widget allows 50) and gets a Dutch message, not Streamlit's English one
     big = tmp_path / "groot concept.txt"
     big.write_bytes(b"Geachte heer,\n" * 450_000)  # 6.3 MB

@@ -20,7 +20,7 @@ EXAMPLE = (
 
 st.title("Concept controleren")
 ctx = st.session_state.get("context")
-st.caption("Plak de tekst van een conceptbrief of upload het bestand (.txt, .docx of .pdf, hooguit 5 MB).")
+st.caption("Plak de tekst van een conceptbrief of upload het bestand (.txt, .docx, .pdf, .md of .odt, hooguit 5 MB).")
 
 dutch_uploader(explore.UPLOAD_MAX_BYTES // (1024 * 1024), [s.lstrip(".") for s in explore.UPLOAD_SUFFIXES])
 # No type= here: Streamlit would reject other files with its own English message; read_upload says it in Dutch

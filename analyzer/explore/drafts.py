@@ -13,7 +13,7 @@ from analyzer.explore.base import nl_number
 from analyzer.explore.letters import findings_table
 from analyzer.store import Store
 
-UPLOAD_SUFFIXES = (".txt", ".docx", ".pdf")
+UPLOAD_SUFFIXES = (".txt", ".docx", ".pdf", ".md", ".odt")  # the letter formats analyze reads
 UPLOAD_MAX_BYTES = 5 * 1024 * 1024
 # What the browser lets through: larger than UPLOAD_MAX_BYTES so that a file of 5-50 MB reaches read_upload and
 # gets its Dutch message; Streamlit's own (English) one is left for files over this size.
@@ -22,7 +22,7 @@ DRAFT_MAX_CHARS = 50_000
 
 
 def read_upload(name: str, data: bytes) -> str:
-    """Text of an uploaded draft (.txt, .docx, .pdf, at most 5 MB); InputError with a Dutch message otherwise."""
+    """Text of an uploaded draft (UPLOAD_SUFFIXES, at most 5 MB); InputError with a Dutch message otherwise."""
     from analyzer.ingest.letters import read_letter
 
     suffix = Path(name).suffix.lower()
