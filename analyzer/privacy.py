@@ -60,10 +60,12 @@ such as "mevr bakker" and "dhr bos" are listed in ``_COMMON_WORD_SURNAMES``) or 
 doelwijt"); a lower-case first name alone ("sprak met kees"); a bare surname with no cue ("nogmaals Öztürk gebeld");
 a surname that is a KCC word ("dhr Belt"); licence plates with spaces ("XR 123 B") or without dashes and without
 "kenteken"; dates of birth in words; streets without a common suffix and without "woont"/"adres" unless deduce's
-street list knows them; a capitalised word after "Mevr." is taken for a name ("Mevr. Spreekt slecht Nederlands"), and
-so are organisations after "namens" ("namens Woonstad"); organisations' e-mail addresses are replaced too; a 9-digit
-reference number that passes the 11-test becomes [BSN]. Texts longer than ``DEDUCE_PIECE`` characters go to deduce in
-pieces (cut after a line or sentence where possible), so a name cut in two at a piece boundary may lose its context.
+street list knows them; a capitalised word after a title or role is taken for a name when it is on deduce's name
+lists ("Dhr. Boos over boete") or rare and no noun ("klant Engelstalig", "inwoner Weesp"; frequent words, nouns and
+acronyms are not: "Mevr. Spreekt slecht Nederlands", "sprak met UWV"); organisations' e-mail addresses are
+replaced too; a 9-digit reference number that passes the 11-test becomes [BSN]. Texts longer than ``DEDUCE_PIECE``
+characters go to deduce in pieces (cut after a line or sentence where possible), so a name cut in two at a piece
+boundary may lose its context.
 """
 
 from __future__ import annotations
@@ -341,7 +343,7 @@ bijlage artikel week amsterdam rotterdam utrecht eindhoven groningen tilburg alm
 arnhem enschede amersfoort zaanstad haarlemmermeer zwolle zoetermeer leiden maastricht dordrecht ede delft alkmaar
 venlo deventer helmond hilversum emmen leeuwarden haag 's-hertogenbosch nederland loket aanvraag aanvragen den noord
 oost zuid west centrum via volgens formulier verhuizing waarde wet postbus sociaal gezin kinderopvang milieustraat
-plus voornemen afvalkalender kerstbomen
+plus voornemen afvalkalender kerstbomen woonstad ymere rochdale stadgenoot eneco vattenfall essent humanitas
 """.split()
 )
 _NOT_STREETS = _NON_NAMES | _STREET_EXCEPTIONS | {""}
@@ -694,25 +696,53 @@ def _walk_role_name(text: str, pos: int) -> tuple[int, int] | None:
     return span
 
 
+# A capitalised word that is frequent in Dutch (SUBTLEX-NL Zipf at least this) and on none of deduce's name lists
+# is a word, not a name, after a title or a role ("Mevr. Spreekt slecht Nederlands", "Dhr. Gisteren ook gebeld").
+PLAIN_WORD = 3.5
+
+
+def _plain_word(token: str, capitals: bool = False) -> bool:
+    """A capitalised word that reads as an ordinary word, not a name: an acronym ("sprak met UWV"; not in a note
+    typed in capitals), or a frequent word or Dutch noun on none of deduce's name lists ("Mevr. Overleden", "klant
+    Statushouder", "namens Buurtzorg"). A word that is also a listed name ("Dhr. Boos", "mevr Groot") stays a name."""
+    from analyzer.nl_lexicon import zipf
+
+    low = token.lower()
+    if not capitals and 2 <= len(token) <= 5 and token.isalpha() and token.isupper():
+        return True
+    if len(low) < 3 or low in _name_lists() or low in _INTERFIXES:  # "K." is an initial
+        return False
+    return zipf(low) >= PLAIN_WORD or _is_dutch_noun(low)
+
+
+def _first_word(text: str, span: tuple[int, int]) -> str:
+    m = _WORD.search(text, span[0], span[1])
+    return m.group() if m else ""
+
+
 def _name_findings(text: str, low: str) -> list[tuple[str, int, int]]:
     """Names; ``low`` is ``text.lower()``, computed once per note for the cheap checks of several rules."""
     spans = []
+    capitals = len(_UPPER.findall(text)) > 2 * len(_LOWER.findall(text))
+    word_first = lambda span: span and _plain_word(_first_word(text, span), capitals)  # noqa: E731
     for m in _TITLE.finditer(text):
-        spans.append(_walk_name(text, m.end()) or _walk_lower_name(text, m.end()))
+        span = _walk_name(text, m.end())
+        spans.append(None if word_first(span) else span or _walk_lower_name(text, m.end()))
     roles = _ROLE_CONTEXT.finditer(text) if any(cue in low for cue in _ROLE_CUES) else ()
     for m in roles:
         # "klant jan de vries belt", "melder Piet Jansen": a weak context, so municipal words end the name
         # and a capitalised name starts with a capital ("inwoner van Weesp" is no name)
         capitalised = text[m.end() : m.end() + 1].isupper()
-        spans.append((capitalised and _walk_name(text, m.end(), stop=_NON_NAMES)) or _walk_role_name(text, m.end()))
+        span = capitalised and _walk_name(text, m.end(), stop=_NON_NAMES)
+        spans.append(None if word_first(span) else span or _walk_role_name(text, m.end()))
     for m in _NAME_CONTEXT.finditer(text):
         title = _LEADING_TITLE.match(text, m.end())
         at = title.end() if title else m.end()
         # weaker context than a title: municipal words ("namens VvE") end the name too
-        spans.append(
-            _walk_name(text, at, bool(m.group(1)), _NON_NAMES)
-            or (_walk_lower_name(text, at) if title else _walk_spoken_name(text, at))
-        )
+        span = _walk_name(text, at, bool(m.group(1)), _NON_NAMES)
+        if word_first(span):  # "namens Buurtzorg", "sprak met UWV"
+            continue
+        spans.append(span or (_walk_lower_name(text, at) if title else _walk_spoken_name(text, at)))
     # The patterns below are case-insensitive and slow to scan; most notes hold none of their words.
     intro = _SELF_INTRO.finditer(text) if any(cue in low for cue in _INTRO_CUES) else ()
     sign_off = _SIGN_OFF.finditer(text) if ("groet" in low or "mvg" in low or "m.v.g" in low) else ()
@@ -860,6 +890,9 @@ def _clean_name(text: str, start: int, end: int) -> tuple[int, int] | None:
     ]
     if not words:
         return None
+    capitals = len(_UPPER.findall(text)) > 2 * len(_LOWER.findall(text))
+    if len(words) == 1 and text[start : words[0].start()].strip() == "" and _plain_word(words[0].group(), capitals):
+        return None  # one ordinary word ("Mevr. Overleden", "sprak met UWV"); "H. van der Meer" keeps "Meer"
     lead = text[start : words[0].start()].split()  # keep "de" in "de Vries", drop "Woont"
     return (start if lead and all(w.lower() in _INTERFIXES for w in lead) else words[0].start(), words[-1].end())
 

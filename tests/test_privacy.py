@@ -213,6 +213,8 @@ PLANTED = [
     ("name", "jan de vries belt terug over zijn parkeervergunning", "vries"),
     ("name", "fatima belt namens haar moeder ivm Wmo", "fatima"),
     ("name", "achternaam: Tahiri, voornaam Soufiane", "Soufiane"),
+    ("name", "Dhr. Boos over boete", "Boos"),  # a word, but also a listed surname: a name after a title
+    ("name", "KLANT BELT, MEVR BOS WIL UITSTEL", "BOS"),  # short words in a note in capitals are no acronyms
 ]
 
 
@@ -305,6 +307,14 @@ GOLDEN_UNCHANGED = [
     "gemeente belt terug, buurman belt over overlast",
     "voornaam klopt niet op de aanslag",
     "mijn naam is niet goed gespeld op de brief",
+    # a capitalised ordinary word or an organisation where a name could stand
+    "Mevr. Spreekt slecht Nederlands, zoon tolkt",
+    "Dhr. Gisteren ook al gebeld, geen terugkoppeling",
+    "Mevr. Overleden, nalatenschap loopt via notaris",
+    "sprak met UWV, zij pakken de uitkering op",
+    "contact met Buurtzorg opgenomen voor thuiszorg",
+    "namens Woonstad vraag over huurachterstand",
+    "klant Statushouder, vraag over inrichtingskrediet",
 ]
 
 
@@ -372,6 +382,10 @@ def test_deduce_runs_on_the_installed_regex(with_deduce: Pseudonymiser) -> None:
     assert [(f.kind, f.text) for f in with_deduce.find("Ilse Brouwer belt, vraag over WOZ.")] == [
         ("name", "Ilse Brouwer")
     ]
+
+
+def test_a_surname_that_is_a_word_stays_in_a_deduce_name(with_deduce: Pseudonymiser) -> None:
+    assert "Meer" not in with_deduce.pseudonymise("op naam van H. van der Meer staat nog een aanslag")
 
 
 def test_regex_only_path_misses_bare_names(regex_only: Pseudonymiser) -> None:
