@@ -35,6 +35,14 @@ FINDING_LABELS = {
 SPLIT_WORDS = frozenset(
     "en maar want omdat zodat waardoor waarbij waarna terwijl indien als nadat voordat die dat welke zoals".split()
 )
+# Where a new sentence would leave a fragment: "zoals" starts examples, a determiner or possessive after a comma
+# continues a list, and a finite verb after a comma follows the clause's own first part (Dutch puts the verb second).
+NO_NEW_SENTENCE = frozenset({"zoals"})
+ENUMERATION_GOES_ON = frozenset("de een uw zijn haar hun onze deze dit".split())
+FINITE_AFTER_FRONT = frozenset(
+    "kunt kan moet moeten mag mogen wilt wil zal zult zullen is zijn bent heeft hebt hebben wordt worden krijgt "
+    "ontvangt betaalt gaat komt staat vindt".split()
+)
 LIGHT_VERBS = frozenset("plaatsvinden geschieden verrichten overgaan uitvoeren zorgen nemen".split())
 NOUN_CONTENT = ("NOUN", "VERB", "ADJ")
 
@@ -112,7 +120,11 @@ def split_point(sentence: Sentence) -> Token | None:
             continue
         if not after_break and low not in SPLIT_WORDS:
             continue
-        if rank < 5 or n - rank < 5:
+        if rank < 5 or n - rank < 5 or low in NO_NEW_SENTENCE:
+            continue
+        if after_break and (low in ENUMERATION_GOES_ON or tok.is_finite or low in FINITE_AFTER_FRONT):
+            # "Als u ... berekend, | kunt u ...", "De gegevens ..., | kunt u ...": what comes before the comma is
+            # the first part of the same clause; "het formulier, | uw laatste loonstroken": a list goes on
             continue
         score = abs(n / 2 - rank) - (3 if low in SPLIT_WORDS else 0)
         if best_score is None or score < best_score:

@@ -253,3 +253,29 @@ def test_frames_for_the_store_and_frog_fallback(monkeypatch):
     assert list(letters["template_id"]) == ["brief"] and letters.loc[0, "b1_verdict"] == results[0]["b1_verdict"]
     assert len(paragraphs) == len(results[0]["paragraphs"])
     assert len(found) == len(results[0]["findings"]) and found["paragraph_no"].notna().all()
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        # examples, a list going on, and the first part of a clause before its verb: no sentence to start there
+        "De gegevens die wij voor de berekening van uw toeslag hebben gebruikt, zoals uw inkomen en uw huur, kunt u "
+        "gratis opvragen via de website of bij de balie.",
+        "Wilt u het formulier, de kopie van uw paspoort, uw laatste drie loonstroken en een afschrift van uw "
+        "bankrekening voor 1 mei naar ons sturen?",
+        "Als u het niet eens bent met de hoogte van het bedrag dat wij hebben berekend, kunt u binnen zes weken "
+        "bezwaar maken bij de gemeente.",
+    ],
+)
+def test_a_long_sentence_is_not_split_into_a_fragment(sentence: str) -> None:
+    (found,) = findings(sentence, "long_sentence")
+    assert found.extra["split_at"] is None and "nieuwe zin vanaf" not in found.suggestion
+
+
+def test_a_long_sentence_splits_before_a_new_clause() -> None:
+    sentence = (
+        "U kunt het formulier invullen op de website van de gemeente, maar u kunt ook langskomen bij het "
+        "stadsloket in het centrum van de stad."
+    )
+    (found,) = findings(sentence, "long_sentence")
+    assert sentence[found.extra["split_at"] :].startswith("maar u kunt")
