@@ -104,6 +104,28 @@ def test_utf16_text_letters_are_read(tmp_path: Path, encoding: str) -> None:
         read_letter(path)
 
 
+def test_docx_tables_and_odt_headings_keep_their_place(tmp_path: Path) -> None:
+    import docx
+    from odf import text as odftext
+    from odf.opendocument import OpenDocumentText
+
+    document = docx.Document()
+    document.add_paragraph("U betaalt in twee termijnen:")
+    table = document.add_table(rows=2, cols=2)
+    for r, (a, b) in enumerate([("1 maart", "€ 100"), ("1 april", "€ 100")]):
+        table.rows[r].cells[0].text, table.rows[r].cells[1].text = a, b
+    document.add_paragraph("Met vriendelijke groet,")
+    document.save(tmp_path / "termijnen.docx")
+    text = read_letter(tmp_path / "termijnen.docx").text
+    # the table stays between the sentence that announces it and the closing (it came after the closing)
+    assert text.index("termijnen:") < text.index("1 maart | € 100") < text.index("Met vriendelijke groet")
+    odt = OpenDocumentText()
+    odt.text.addElement(odftext.H(outlinelevel=1, text="Uw aanvraag"))
+    odt.text.addElement(odftext.P(text="Wij hebben uw aanvraag ontvangen."))
+    odt.save(str(tmp_path / "aanvraag.odt"))
+    assert read_letter(tmp_path / "aanvraag.odt").text.startswith("Uw aanvraag")  # headings were dropped
+
+
 def test_a_file_name_that_is_not_utf8_becomes_readable(tmp_path: Path) -> None:
     import os
 

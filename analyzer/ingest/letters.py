@@ -15,8 +15,10 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 import yaml
@@ -302,6 +304,7 @@ def _split_front_matter(path: Path, text: str) -> tuple[dict, str]:
 
 def _read_docx(path: Path) -> tuple[dict, str]:
     import docx
+    import docx.table
 
     document = docx.Document(str(path))
     props = document.core_properties
@@ -310,10 +313,12 @@ def _read_docx(path: Path) -> tuple[dict, str]:
         if ":" in line:
             key, value = line.split(":", 1)
             meta[key.strip().lower()] = value.strip()
-    paragraphs = [p.text for p in document.paragraphs]
-    for table in document.tables:
-        for row in table.rows:
-            paragraphs.append(" | ".join(cell.text for cell in row.cells))
+    paragraphs = []
+    for block in document.iter_inner_content():  # paragraphs and tables in the order of the letter
+        if isinstance(block, docx.table.Table):
+            paragraphs += [" | ".join(cell.text for cell in row.cells) for row in block.rows]
+        else:
+            paragraphs.append(block.text)
     return meta, "\n\n".join(p for p in paragraphs if p.strip())
 
 
@@ -337,13 +342,22 @@ def _read_pdf(path: Path) -> tuple[dict, str]:
     return meta, text
 
 
+def _odt_blocks(node: Any) -> Iterator[Any]:
+    """The paragraphs and headings (text:p, text:h) under ``node``, in the order of the document."""
+    for child in node.childNodes:
+        if child.nodeType == child.ELEMENT_NODE:
+            if child.qname[1] in ("p", "h"):
+                yield child
+            else:
+                yield from _odt_blocks(child)
+
+
 def _read_odt(path: Path) -> tuple[dict, str]:
     from odf import teletype
-    from odf import text as odftext
     from odf.opendocument import load
 
     document = load(str(path))
-    paragraphs = [teletype.extractText(p) for p in document.getElementsByType(odftext.P)]
+    paragraphs = [teletype.extractText(p) for p in _odt_blocks(document.text)]
     meta: dict = {}
     for node in document.meta.childNodes:
         if node.qname[1] == "title":
