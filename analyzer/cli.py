@@ -510,20 +510,12 @@ def cmd_readability(args: argparse.Namespace) -> int:
     if args.format == "json":
         # the text the findings' start and end point into: the file's text without front matter and markup
         full = [{**r, "text": letter.text} for r, letter in zip(results, letters)]
-        text = json.dumps(full, ensure_ascii=False, indent=2, default=str)
-        if args.out:
-            with writing(args.out):
-                Path(args.out).write_text(text + "\n", encoding="utf-8")
-            print(f"geschreven: {args.out}", file=sys.stderr)
-        else:
-            print(text)
-        return 0
+        return _print_or_write(json.dumps(full, ensure_ascii=False, indent=2, default=str), args.out)
     frame = pd.DataFrame(results)
     frame["n_findings"] = frame["findings"].map(len)
     frame = frame[list(READABILITY_COLUMNS)].round(1)
-    reasons = frame["path"].to_frame().assign(reasons=["\n".join(r["b1_reasons"]) for r in results])
     if args.format in ("csv", "xlsx"):
-        scores = frame.assign(b1_reasons=reasons["reasons"]).rename(
+        scores = frame.assign(b1_reasons=["\n".join(r["b1_reasons"]) for r in results]).rename(
             columns={**READABILITY_COLUMNS, "b1_reasons": "redenen"}
         )
         if args.format == "csv":
@@ -551,14 +543,7 @@ def cmd_readability(args: argparse.Namespace) -> int:
         lines += [f"  - {reason}" for reason in result["b1_reasons"]]
     if results[0].get("syntax_note"):
         lines.append(f"\n{results[0]['syntax_note']}")
-    text = "\n".join(lines)
-    if args.out:
-        with writing(args.out):
-            Path(args.out).write_text(text + "\n", encoding="utf-8")
-        print(f"geschreven: {args.out}", file=sys.stderr)
-    else:
-        print(text)
-    return 0
+    return _print_or_write("\n".join(lines), args.out)
 
 
 def cmd_quarantine(args: argparse.Namespace) -> int:
@@ -663,6 +648,11 @@ def _emit(frame: pd.DataFrame, fmt: str, out: str | None, labels: dict[str, str]
             "display.max_rows", None, "display.max_columns", None, "display.width", 200, "display.max_colwidth", 60
         ):
             text = dutch_table(frame).rename(columns=labels).to_string(index=False, na_rep="")
+    return _print_or_write(text, out)
+
+
+def _print_or_write(text: str, out: str | None) -> int:
+    """``text`` to standard output, or to the file ``out`` with a line saying so."""
     if out:
         with writing(out):
             Path(out).write_text(text + "\n", encoding="utf-8")

@@ -142,10 +142,11 @@ def passives(tokens: list[Token], text: str, index: int) -> list[Finding]:
     only with a door-phrase ('is verstuurd door de afdeling')."""
     out = []
     used: set[int] = set()
+    clauses = clause_spans(tokens)
     for i, a in enumerate(tokens):
         if a.lemma not in ("worden", "zijn") or a.pos not in ("AUX", "VERB") or i in used:
             continue
-        lo, hi = next(((lo, hi) for lo, hi in clause_spans(tokens) if lo <= i < hi), (0, len(tokens)))
+        lo, hi = next(((lo, hi) for lo, hi in clauses if lo <= i < hi), (0, len(tokens)))
         has_door = any(t.text.lower() == "door" for t in tokens[lo:hi])
         part = None
         for j in range(i + 1, len(tokens)):

@@ -171,10 +171,11 @@ def ingest_mailings(
 ) -> FileCounts:
     known = set(store.con.execute("SELECT template_id FROM letters").df()["template_id"])
     batch = read_mailings(path, known, settings.column_mapping, rejected_letters)
+    source = printable(str(path))  # a name that is not UTF-8 can be neither shown nor stored as it is
     with store.transaction():
-        store.upsert_mailings(batch.per_day(), printable(str(path)), run_id)
+        store.upsert_mailings(batch.per_day(), source, run_id)
         store.add_quarantine(batch.rejected.frame(), run_id)
-    counts = FileCounts("mailings", printable(str(path)), batch.rows_in, len(batch.accepted), len(batch.rejected))
+    counts = FileCounts("mailings", source, batch.rows_in, len(batch.accepted), len(batch.rejected))
     counts.new = counts.accepted
     if batch.blank_rows:
         counts.notes.append(blank_rows_note(batch.blank_rows))
@@ -225,14 +226,15 @@ def ingest_calls(
     # The agent's category field is free text too; most of it repeats, so pseudonymise each value once.
     reasons = new["reason"].dropna().unique().tolist()
     new["reason"] = new["reason"].map(dict(zip(reasons, pseudonymise(reasons), strict=True)))
-    new["source_file"] = printable(str(path))
+    source = printable(str(path))  # a name that is not UTF-8 can be neither shown nor stored as it is
+    new["source_file"] = source
     rejected = _pseudonymise_raw(batch.rejected.frame(), pseudonymise)
     with store.transaction():
         store.insert_calls(new, run_id)
         store.add_quarantine(rejected, run_id)
     counts = FileCounts(
         "calls",
-        printable(str(path)),
+        source,
         batch.rows_in,
         int(len(accepted) - conflict.sum()),
         len(rejected),

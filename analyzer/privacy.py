@@ -720,10 +720,15 @@ def _first_word(text: str, span: tuple[int, int]) -> str:
     return m.group() if m else ""
 
 
-def _name_findings(text: str, low: str) -> list[tuple[str, int, int]]:
-    """Names; ``low`` is ``text.lower()``, computed once per note for the cheap checks of several rules."""
+def _typed_in_capitals(text: str) -> bool:
+    """A note typed in capitals: more than twice as many upper-case letters as lower-case ones."""
+    return len(_UPPER.findall(text)) > 2 * len(_LOWER.findall(text))
+
+
+def _name_findings(text: str, low: str, capitals: bool) -> list[tuple[str, int, int]]:
+    """Names; ``low`` is ``text.lower()`` and ``capitals`` is :func:`_typed_in_capitals`, computed once per note
+    for the checks of several rules."""
     spans = []
-    capitals = len(_UPPER.findall(text)) > 2 * len(_LOWER.findall(text))
     word_first = lambda span: span and _plain_word(_first_word(text, span), capitals)  # noqa: E731
     for m in _TITLE.finditer(text):
         span = _walk_name(text, m.end())
@@ -764,7 +769,7 @@ def _name_findings(text: str, low: str) -> list[tuple[str, int, int]]:
     return [("name", s, e) for s, e in (sp for sp in spans if sp)]
 
 
-def _address_findings(text: str, low: str, capitals: bool = True) -> list[tuple[str, int, int]]:
+def _address_findings(text: str, low: str, capitals: bool) -> list[tuple[str, int, int]]:
     """Street + number, extended left over capitalised words ("Van Woustraat", "1e ...")."""
     out = []
     for m in _STREET.finditer(text):
@@ -788,7 +793,7 @@ def _address_findings(text: str, low: str, capitals: bool = True) -> list[tuple[
         while (lead := _LEAD_WORD.match(text, start, m.start())) and lead.group(1) in _INTERFIXES:
             start = lead.end()
         out.append(("address", start, m.end()))
-    if capitals and len(_UPPER.findall(text)) > 2 * len(_LOWER.findall(text)):  # a note typed in capitals
+    if capitals:  # a note typed in capitals
         titled = text.title()  # "KERKSTRAAT 12" reads as "Kerkstraat 12"; same offsets when the length is the same
         if len(titled) == len(text):
             out += _address_findings(titled, low, capitals=False)
@@ -801,7 +806,8 @@ def _address_findings(text: str, low: str, capitals: bool = True) -> list[tuple[
 
 def _regex_findings(text: str) -> list[tuple[str, int, int]]:
     low = text.lower()
-    found = _name_findings(text, low)
+    capitals = _typed_in_capitals(text)
+    found = _name_findings(text, low, capitals)
     if "@" in text:
         found += [("email", m.start(), m.end()) for m in _EMAIL.finditer(text)]
     if not _DIGIT.search(text):  # everything below needs a digit; most notes have none
@@ -847,7 +853,7 @@ def _regex_findings(text: str) -> list[tuple[str, int, int]]:
                 if not _DATE_OF_SOMETHING.search(text, max(0, m.start() - 12), m.start())
             ]
         found += [("birth_date", m.start(1), m.end(1)) for m in _DATE_THEN_BORN.finditer(text)]
-    return found + _address_findings(text, low)
+    return found + _address_findings(text, low, capitals)
 
 
 def _with_house_suffix(text: str, finding: tuple[str, int, int]) -> tuple[str, int, int]:
@@ -878,8 +884,9 @@ def _needs_deduce(text: str, found: list[tuple[str, int, int]]) -> bool:
     )
 
 
-def _clean_name(text: str, start: int, end: int) -> tuple[int, int] | None:
-    """Trim titles and stop words off a deduce name span; None when nothing is left."""
+def _clean_name(text: str, start: int, end: int, capitals: bool) -> tuple[int, int] | None:
+    """Trim titles and stop words off a deduce name span; None when nothing is left or it is one ordinary word
+    (``capitals``: :func:`_typed_in_capitals` of ``text``)."""
     if title := _LEADING_TITLE.match(text, start, end):
         start = title.end()
     words = [
@@ -890,8 +897,8 @@ def _clean_name(text: str, start: int, end: int) -> tuple[int, int] | None:
     ]
     if not words:
         return None
-    capitals = len(_UPPER.findall(text)) > 2 * len(_LOWER.findall(text))
-    if len(words) == 1 and text[start : words[0].start()].strip() == "" and _plain_word(words[0].group(), capitals):
+    alone = len(words) == 1 and text[start : words[0].start()].strip() == ""
+    if alone and _plain_word(words[0].group(), capitals):
         return None  # one ordinary word ("Mevr. Overleden", "sprak met UWV"); "H. van der Meer" keeps "Meer"
     lead = text[start : words[0].start()].split()  # keep "de" in "de Vries", drop "Woont"
     return (start if lead and all(w.lower() in _INTERFIXES for w in lead) else words[0].start(), words[-1].end())
@@ -932,6 +939,7 @@ def _deduce_findings(text: str) -> list[tuple[str, int, int]]:
         _log.warning("deduce kon een stuk tekst niet verwerken; elk woord met een hoofdletter wordt [NAAM]")
         return [("name", m.start(), m.end()) for m in _CAPITALISED.finditer(text)]
     pseudo = [(a.start_char, a.end_char) for a in doc.annotations if "pseudo" in a.tag]
+    capitals = _typed_in_capitals(text)
     found = []
     for a in doc.annotations:
         tag, s, e = a.tag, a.start_char, a.end_char
@@ -946,7 +954,7 @@ def _deduce_findings(text: str) -> list[tuple[str, int, int]]:
             and any(k in tag for k in ("naam", "initiaal", "patient"))
             and not any(ps < e and s < pe for ps, pe in pseudo)
         ):
-            if span := _clean_name(text, s, e):
+            if span := _clean_name(text, s, e, capitals):
                 found.append(("name", *span))
     return found
 
